@@ -1,0 +1,1 @@
+"""Alembic migrations; shipped with the package so `ceasewatch migrate` works from a wheel."""

@@ -1,0 +1,84 @@
+"""The FastAPI application factory. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from service import __version__
+from service.api import feeds, system
+from service.api.deps import AppContext
+from service.clock import utcnow
+from service.config import Settings
+from service.db import make_engine, session_scope
+from service.ops import keys
+from service.ops.errors import Conflict, InputError, NotFound
+from service.ops.models import ActiveModel
+
+log = logging.getLogger(__name__)
+ROLES = ("all", "api", "worker")
+
+
+def create_app(settings: Settings, *, role: str = "all") -> FastAPI:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        model = ActiveModel(engine, fallback_path=settings.model_path)
+        model.refresh(now=utcnow())
+        if model.last_error:
+            log.error("model not loaded: %s", model.last_error)
+        if settings.admin_key:
+            with session_scope(engine) as session:
+                keys.bootstrap_admin(session, settings.admin_key, now=utcnow())
+        app.state.ctx = AppContext(settings, engine, model, utcnow(), role)
+        scheduler = None
+        if role in ("all", "worker"):
+            from service.jobs import build_scheduler
+
+            scheduler = build_scheduler(engine, settings, model)
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=True)
+            engine.dispose()
+
+    app = FastAPI(
+        title="Ceasewatch",
+        version=__version__,
+        description="Ceasefire and border-tension monitoring: feeds, scores, alerts.",
+        lifespan=lifespan,
+    )
+    app.include_router(system.router)
+    app.include_router(feeds.router)
+    _install_error_handlers(app)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    def handler(status: int) -> object:
+        async def handle(_: Request, exc: Exception) -> JSONResponse:
+            return JSONResponse({"detail": str(exc)}, status_code=status)
+
+        return handle
+
+    app.add_exception_handler(InputError, handler(422))  # type: ignore[arg-type]
+    app.add_exception_handler(NotFound, handler(404))  # type: ignore[arg-type]
+    app.add_exception_handler(Conflict, handler(409))  # type: ignore[arg-type]
+
+    async def validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        return JSONResponse({"detail": f"invalid request: {problems}"}, status_code=422)
+
+    app.add_exception_handler(RequestValidationError, validation)  # type: ignore[arg-type]

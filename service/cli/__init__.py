@@ -1,0 +1,5 @@
+"""The `ceasewatch` command line."""
+
+from service.cli.main import app
+
+__all__ = ["app"]

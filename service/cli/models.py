@@ -1,0 +1,175 @@
+"""`ceasewatch score|train|evaluate` and `ceasewatch models list|promote|rollback`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+import typer
+from classifiers.scoring import Scorer, TextItem
+
+from classifiers.artifacts import load_model
+from classifiers.evaluation import evaluate as evaluate_model
+from classifiers.evaluation import format_report
+from classifiers.training import read_labelled_jsonl
+from service.cli.common import fail, friendly_errors, migrated_engine, settings
+from service.clock import utcnow
+from service.db import session_scope
+from service.ops import models as model_ops
+from service.ops.training import train_candidate
+
+models_app = typer.Typer(help="The model registry.", no_args_is_help=True)
+BATCH = 1000
+
+
+def _scorer(model: Path | None) -> Scorer:
+    if model is not None:
+        return load_model(model)
+    s = settings()
+    with migrated_engine(s) as engine:
+        active = model_ops.ActiveModel(engine, fallback_path=s.model_path)
+        scorer = active.refresh(now=utcnow())
+    if scorer is None:
+        fail(f"no model could be loaded: {active.last_error}")
+    return scorer
+
+
+def _read_items(stream: TextIO) -> Iterator[TextItem | str]:
+    """Items, or an error string naming the line, so one bad line loses no other."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise ValueError('expected an object with a string "text"')
+            title = obj.get("title")
+            yield TextItem(
+                id=str(obj.get("id", number)),
+                text=obj["text"],
+                title=title if isinstance(title, str) else None,
+            )
+        except ValueError as exc:
+            yield f"line {number}: {exc}"
+
+
+@friendly_errors
+def score(
+    input: str = typer.Option(..., "--input", help="JSONL file of {id, title?, text}, or -."),
+    model: Path | None = typer.Option(None, help="A model file instead of the active model."),
+) -> None:
+    """Score texts; one JSON line out per line in (the format in DESIGN.md)."""
+    scorer = _scorer(model)
+    stream: TextIO = sys.stdin if input == "-" else open(input, encoding="utf-8")  # noqa: SIM115
+    bad = 0
+    batch: list[TextItem] = []
+
+    def flush() -> None:
+        for result in scorer.score(batch):
+            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        batch.clear()
+
+    with stream:
+        for item in _read_items(stream):
+            if isinstance(item, str):
+                bad += 1
+                typer.echo(f"skipped {item}", err=True)
+                continue
+            batch.append(item)
+            if len(batch) >= BATCH:
+                flush()
+        flush()
+    if bad:
+        fail(f"{bad} input line(s) could not be read (see above)", code=1)
+
+
+@friendly_errors
+def train(
+    data: Path | None = typer.Option(None, help="The shared data folder [default: settings]."),
+    seed: int = typer.Option(0, help="Random seed; the same seed gives the same model."),
+    promote: bool = typer.Option(False, help="Make the new model active right away."),
+) -> None:
+    """Train a candidate on the corpora plus operator labels and register it."""
+    from rich.progress import Progress
+
+    s = settings()
+    data_dir = data or s.data_dir
+    if not (data_dir / "corpora").is_dir():
+        fail(f"no corpora under {data_dir}; pass --data PATH/TO/shared/data")
+    with migrated_engine(s) as engine, Progress() as bar:
+        task = bar.add_task("training", total=1.0)
+
+        def progress(stage: str, fraction: float) -> None:
+            bar.update(task, completed=fraction, description=stage)
+
+        row = train_candidate(
+            engine,
+            data_dir=data_dir,
+            model_dir=s.model_dir,
+            now=utcnow(),
+            seed=seed,
+            progress=progress,
+        )
+        with session_scope(engine) as session:
+            active = model_ops.active_version(session)
+            if promote:
+                model_ops.promote(session, row.version, now=utcnow())
+    typer.echo(f"registered {row.version} at {row.path}")
+    typer.echo(f"candidate metrics: {json.dumps(row.metrics, default=str)[:2000]}")
+    if active is not None:
+        typer.echo(
+            f"active model {active.version}: {json.dumps(active.metrics, default=str)[:2000]}"
+        )
+    typer.echo("promoted" if promote else f"promote with: ceasewatch models promote {row.version}")
+
+
+@friendly_errors
+def evaluate(
+    data: Path = typer.Option(..., exists=True, dir_okay=False, help="Labelled JSONL."),
+    model: Path | None = typer.Option(None, help="A model file instead of the active model."),
+    json_out: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
+) -> None:
+    """Precision, recall, F1, macro-F1, escalation F1, calibration error, confusion matrix."""
+    items = read_labelled_jsonl(data)
+    if not items:
+        fail(f"{data} holds no labelled lines")
+    metrics = evaluate_model(_scorer(model), items)
+    typer.echo(json.dumps(metrics, default=str) if json_out else format_report(metrics))
+
+
+@models_app.command("list")
+@friendly_errors
+def list_models() -> None:
+    """Registered model versions; * marks the active one."""
+    s = settings()
+    with migrated_engine(s) as engine:
+        model_ops.ActiveModel(engine, fallback_path=s.model_path).refresh(now=utcnow())
+        with session_scope(engine) as session:
+            active = model_ops.active_version(session)
+            for m in model_ops.list_versions(session):
+                mark = "*" if active is not None and m.version == active.version else " "
+                summary = {k: v for k, v in m.metrics.items() if isinstance(v, int | float)}
+                typer.echo(f"{mark} {m.version}  {m.created_at:%Y-%m-%d %H:%M}  {summary}")
+
+
+@models_app.command("promote")
+@friendly_errors
+def promote(version: str) -> None:
+    """Make VERSION the active model (it is loaded and verified first)."""
+    s = settings()
+    with migrated_engine(s) as engine, session_scope(engine) as session:
+        model_ops.promote(session, version, now=utcnow())
+    typer.echo(f"{version} is now active")
+
+
+@models_app.command("rollback")
+@friendly_errors
+def rollback() -> None:
+    """Re-activate the model that was active before the current one."""
+    s = settings()
+    with migrated_engine(s) as engine, session_scope(engine) as session:
+        row = model_ops.rollback(session, now=utcnow())
+    typer.echo(f"rolled back to {row.version}")

@@ -1,0 +1,49 @@
+"""Settings: the only place that reads the environment (prefix CEASEWATCH_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./ceasewatch.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CEASEWATCH_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    admin_key: str | None = None
+    allow_private_targets: bool = False
+    install_default_feeds: bool = True
+
+    # Model: None means the artifact shipped inside the package.
+    model_path: Path | None = None
+    model_dir: Path = Path("./models")
+    data_dir: Path = Path("../shared/data")
+
+    # Fetching.
+    user_agent: str = (
+        "Ceasewatch/0.1 (+https://github.com/ceasewatch/ceasewatch; ceasefire monitoring)"
+    )
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 20.0
+    fetch_deadline_s: float = 60.0
+    max_body_bytes: int = 15 * 1024 * 1024
+    max_redirects: int = 5
+    fetch_concurrency: int = 50
+    per_host_concurrency: int = 4
+
+    # Scheduling.
+    poll_every_s: float = 30.0
+    poll_batch_size: int = 500
+    lease_s: float = 300.0
+    min_interval_s: float = 300.0
+    max_interval_s: float = 4 * 3600.0
+    default_interval_s: float = 900.0
+    backoff_base_s: float = 60.0
+    backoff_cap_s: float = 6 * 3600.0
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)

@@ -1,0 +1,102 @@
+"""The worker role's scheduler: APScheduler jobs with explicit coalescing and misfire rules.
+
+Every run and every miss lands in the job_health table, so the API can say whether the worker
+is doing its work, not only whether the process is alive.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from datetime import UTC, timedelta
+
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.engine import Engine
+
+from service.clock import utcnow
+from service.config import Settings
+from service.db import session_scope
+from service.ops.job_health import record_miss, record_run
+from service.ops.models import ActiveModel
+from service.ops.poll import poll_once
+
+log = logging.getLogger(__name__)
+
+POLL_JOB = "poll"
+MODEL_JOB = "model_refresh"
+MODEL_REFRESH_S = 60
+
+
+def run_recorded(engine: Engine, name: str, work: Callable[[], object]) -> None:
+    started = time.monotonic()
+    error: str | None = None
+    try:
+        work()
+    except Exception as exc:  # a job error must not kill the scheduler; it is recorded
+        log.exception("job %s failed", name)
+        error = f"{type(exc).__name__}: {exc}"
+    with session_scope(engine) as session:
+        record_run(
+            session,
+            name,
+            ok=error is None,
+            duration_s=time.monotonic() - started,
+            error=error,
+            now=utcnow(),
+        )
+
+
+def build_scheduler(engine: Engine, settings: Settings, model: ActiveModel) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        timezone=UTC, executors={"default": ThreadPoolExecutor(max_workers=4)}
+    )
+    rng = random.Random()
+
+    def poll() -> None:
+        poll_once(engine, settings=settings, scorer=model.scorer, rng=rng)
+
+    def refresh_model() -> None:
+        model.refresh(now=utcnow())
+        if model.last_error:
+            raise RuntimeError(model.last_error)
+
+    first_run = utcnow() + timedelta(seconds=1)
+    # coalesce: a backlog of missed runs becomes one run; max_instances=1: a slow poll is never
+    # overlapped by the next; misfire grace: a run late by less than one interval still runs.
+    scheduler.add_job(
+        run_recorded,
+        "interval",
+        seconds=settings.poll_every_s,
+        args=(engine, POLL_JOB, poll),
+        id=POLL_JOB,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=max(1, int(settings.poll_every_s)),
+        next_run_time=first_run,
+    )
+    scheduler.add_job(
+        run_recorded,
+        "interval",
+        seconds=MODEL_REFRESH_S,
+        args=(engine, MODEL_JOB, refresh_model),
+        id=MODEL_JOB,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=MODEL_REFRESH_S,
+    )
+
+    def on_missed(event: JobEvent) -> None:
+        reason = (
+            "skipped: previous run still going"
+            if event.code == EVENT_JOB_MAX_INSTANCES
+            else ("missed its run time (misfire grace exceeded)")
+        )
+        with session_scope(engine) as session:
+            record_miss(session, event.job_id, reason=reason, now=utcnow())
+
+    scheduler.add_listener(on_missed, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+    return scheduler

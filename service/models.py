@@ -1,0 +1,167 @@
+"""SQLModel tables. The schema changes only through Alembic migrations in migrations/."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from service.db import UTCDateTime
+
+
+def _utc(*, nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+class Feed(SQLModel, table=True):
+    __tablename__ = "feeds"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2048, unique=True)
+    title: str | None = Field(default=None, max_length=500)
+    site_url: str | None = Field(default=None, max_length=2048)
+    enabled: bool = Field(default=True)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+    # Conditional GET validators from the last 200 answer.
+    etag: str | None = Field(default=None, max_length=1024)
+    last_modified: str | None = Field(default=None, max_length=200)
+
+    # Scheduling and the lease that keeps two workers from polling the same feed.
+    next_check_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    check_interval_s: float | None = None
+    lease_owner: str | None = Field(default=None, max_length=64, index=True)
+    lease_until: datetime | None = _utc()
+
+    # Health, readable by people.
+    last_checked_at: datetime | None = _utc()
+    last_success_at: datetime | None = _utc()
+    last_status: int | None = None
+    consecutive_failures: int = 0
+    last_error: str | None = Field(default=None, max_length=1000)
+    last_error_kind: str | None = Field(default=None, max_length=40)
+    last_warning: str | None = Field(default=None, max_length=1000)
+    entries_seen: int = 0
+
+
+class Article(SQLModel, table=True):
+    """One story. Syndicated copies from several outlets are one article with several sources."""
+
+    __tablename__ = "articles"
+
+    id: int | None = Field(default=None, primary_key=True)
+    canonical_link: str | None = Field(default=None, max_length=2048, unique=True)
+    content_hash: str = Field(max_length=64, index=True)
+    title: str = Field(max_length=500)
+    summary: str = Field(default="", max_length=4000)
+    language: str | None = Field(default=None, max_length=20)
+    published_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    first_seen_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    source_count: int = 1
+
+
+class ArticleSource(SQLModel, table=True):
+    """An entry as one feed carried it: the GUID dedup key and the outlet for corroboration."""
+
+    __tablename__ = "article_sources"
+    __table_args__ = (UniqueConstraint("feed_id", "guid", name="uq_source_feed_guid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True, ondelete="CASCADE")
+    feed_id: int = Field(foreign_key="feeds.id", index=True, ondelete="CASCADE")
+    guid: str = Field(max_length=2048)
+    link: str | None = Field(default=None, max_length=2048)
+    outlet: str = Field(max_length=255)
+    published_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    seen_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class ArticleScore(SQLModel, table=True):
+    __tablename__ = "article_scores"
+    __table_args__ = (
+        UniqueConstraint("article_id", "model_version", name="uq_score_article_model"),
+        Index("ix_score_escalation", "escalation"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True, ondelete="CASCADE")
+    model_version: str = Field(max_length=100)
+    escalation: float
+    deescalation: float
+    quad: dict[str, float] = Field(sa_column=Column(JSON, nullable=False))
+    signals: dict[str, float] = Field(sa_column=Column(JSON, nullable=False))
+    countries: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    explanation: list[list[Any]] = Field(sa_column=Column(JSON, nullable=False))
+    scored_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class Label(SQLModel, table=True):
+    """An operator's label for an article; `train` learns from these beside the corpora."""
+
+    __tablename__ = "labels"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True, ondelete="CASCADE")
+    quad: str | None = Field(default=None, max_length=40)
+    signals: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    author: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class ModelVersion(SQLModel, table=True):
+    __tablename__ = "model_versions"
+
+    version: str = Field(primary_key=True, max_length=100)
+    path: str = Field(max_length=2048)
+    sha256: str = Field(max_length=64)
+    metrics: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class ModelPromotion(SQLModel, table=True):
+    """Append-only history of which model was active; the newest row is the active model."""
+
+    __tablename__ = "model_promotions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: str = Field(foreign_key="model_versions.version", max_length=100)
+    action: str = Field(max_length=20)  # promote | rollback | bootstrap
+    at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class JobHealth(SQLModel, table=True):
+    __tablename__ = "job_health"
+
+    name: str = Field(primary_key=True, max_length=100)
+    runs: int = 0
+    failures: int = 0
+    misses: int = 0
+    consecutive_failures: int = 0
+    last_run_at: datetime | None = _utc()
+    last_success_at: datetime | None = _utc()
+    last_duration_s: float | None = None
+    last_error: str | None = Field(default=None, max_length=1000)
+    last_missed_at: datetime | None = _utc()
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=16)
+    role: str = Field(max_length=20)
+    name: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    revoked_at: datetime | None = _utc()
+
+
+class AppState(SQLModel, table=True):
+    """Small facts the service keeps about itself, such as 'default feeds installed'."""
+
+    __tablename__ = "app_state"
+
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(max_length=1000)

@@ -1,0 +1,1 @@
+"""Use cases: functions callable without HTTP or a scheduler. They flush; callers commit."""

@@ -1,0 +1,297 @@
+"""The poll use case: claim due feeds, fetch them concurrently, parse, ingest, reschedule.
+
+Fetch and parse run outside any transaction; each feed's result is written in one short
+transaction of its own, so a slow or broken feed never holds a lock or affects another feed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from classifiers.scoring import Scorer
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from feeds.fetch import FetchError, FetchResult, fetch_feed, make_client
+from feeds.parse import FeedParseError, ParsedFeed, parse_feed
+from feeds.schedule import Hints, next_check_after_failure, next_check_after_success
+from service.clock import utcnow
+from service.config import Settings
+from service.db import session_scope
+from service.models import Feed
+from service.ops.ingest import ingest_entries
+from service.store import feeds as feed_store
+
+# Failures that say nothing about the feed when every host shows them at once.
+NETWORK_KINDS = frozenset({"timeout", "connect", "dns"})
+ANSWERED = frozenset({"new", "unchanged", "not_modified"})
+
+
+@dataclass(frozen=True)
+class ClaimedFeed:
+    id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+    check_interval_s: float | None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a feed failed this time: a fetch error, or bytes that are not a usable feed."""
+
+    kind: str
+    message: str
+    status: int | None
+    retry_after_s: float | None
+
+    @classmethod
+    def of(cls, error: FetchError) -> Failure:
+        return cls(error.kind, error.message, error.status, error.retry_after_s)
+
+
+@dataclass(frozen=True)
+class FeedOutcome:
+    feed_id: int
+    url: str
+    result: str  # new | unchanged | not_modified | error | offline
+    new_articles: int = 0
+    message: str = ""
+
+
+@dataclass
+class PollReport:
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+    offline: bool = False
+    duration_s: float = 0.0
+
+    def count(self, result: str) -> int:
+        return sum(1 for o in self.outcomes if o.result == result)
+
+    @property
+    def new_articles(self) -> int:
+        return sum(o.new_articles for o in self.outcomes)
+
+
+def poll_once(
+    engine: Engine,
+    *,
+    settings: Settings,
+    scorer: Scorer | None,
+    now: Callable[[], datetime] = utcnow,
+    rng: random.Random | None = None,
+    ignore_schedule: bool = False,
+    owner: str | None = None,
+) -> PollReport:
+    """Polls every due feed (or every enabled feed with `ignore_schedule`) once."""
+    owner = owner or uuid.uuid4().hex
+    started = now()
+    with session_scope(engine) as session:
+        claimed = [
+            ClaimedFeed(f.id or 0, f.url, f.etag, f.last_modified, f.check_interval_s)
+            for f in feed_store.claim_due(
+                session,
+                owner=owner,
+                now=started,
+                lease_s=settings.lease_s,
+                limit=settings.poll_batch_size,
+                ignore_schedule=ignore_schedule,
+            )
+        ]
+    report = PollReport()
+    if claimed:
+        poller = _Poller(engine, settings, scorer, now, rng or random.Random(), owner)
+        report = asyncio.run(poller.run(claimed))
+    report.duration_s = (now() - started).total_seconds()
+    return report
+
+
+class _Poller:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        scorer: Scorer | None,
+        now: Callable[[], datetime],
+        rng: random.Random,
+        owner: str,
+    ) -> None:
+        self.engine, self.settings, self.scorer = engine, settings, scorer
+        self.now, self.rng, self.owner = now, rng, owner
+        self.report = PollReport()
+        self.deferred: list[tuple[ClaimedFeed, FetchError]] = []
+
+    async def run(self, claimed: list[ClaimedFeed]) -> PollReport:
+        s = self.settings
+        # One writer thread: database work stays serial (no SQLite lock contention) while the
+        # event loop keeps fetching. A feed holds its slot until written, bounding memory.
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ceasewatch-ingest")
+        slots = asyncio.Semaphore(s.fetch_concurrency)
+        per_host: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(s.per_host_concurrency)
+        )
+        loop = asyncio.get_running_loop()
+        client = make_client(
+            user_agent=s.user_agent,
+            connect_timeout_s=s.connect_timeout_s,
+            read_timeout_s=s.read_timeout_s,
+            max_connections=s.fetch_concurrency,
+        )
+
+        async def one(feed: ClaimedFeed) -> None:
+            async with slots:
+                async with per_host[_host(feed.url)]:
+                    result = await self._fetch(client, feed)
+                if isinstance(result, FetchError) and result.kind in NETWORK_KINDS:
+                    self.deferred.append((feed, result))
+                    return
+                outcome = await loop.run_in_executor(writer, self._process, feed, result)
+                self.report.outcomes.append(outcome)
+
+        try:
+            async with client:
+                await asyncio.gather(*(one(f) for f in claimed))
+            # Offline: nobody answered at all and the silence spans several hosts. Then the
+            # failures are ours, not the feeds', and nobody's backoff grows.
+            hosts = {_host(f.url) for f, _ in self.deferred}
+            self.report.offline = not self.report.outcomes and len(hosts) >= 2
+            for feed, error in self.deferred:
+                outcome = await loop.run_in_executor(
+                    writer, self._record_failure, feed, Failure.of(error)
+                )
+                self.report.outcomes.append(outcome)
+        finally:
+            writer.shutdown(wait=True)
+        return self.report
+
+    async def _fetch(self, client: object, feed: ClaimedFeed) -> FetchResult | FetchError:
+        s = self.settings
+        try:
+            return await fetch_feed(
+                client,  # type: ignore[arg-type]
+                feed.url,
+                etag=feed.etag,
+                last_modified=feed.last_modified,
+                max_bytes=s.max_body_bytes,
+                max_redirects=s.max_redirects,
+                allow_private=s.allow_private_targets,
+                total_timeout_s=s.fetch_deadline_s,
+            )
+        except FetchError as exc:
+            return exc
+
+    def _process(self, feed: ClaimedFeed, result: FetchResult | FetchError) -> FeedOutcome:
+        if isinstance(result, FetchError):
+            return self._record_failure(feed, Failure.of(result))
+        now = self.now()
+        if result.status == 304:
+            return self._record_success(feed, result, None, now)
+        try:
+            parsed = parse_feed(
+                result.body, content_type=result.content_type, url=result.url, fetched_at=now
+            )
+        except FeedParseError as exc:
+            return self._record_failure(feed, Failure("parse", str(exc), result.status, None))
+        try:
+            return self._record_success(feed, result, parsed, now)
+        except IntegrityError:
+            # Another worker stored one of these stories between our read and our write;
+            # a second pass sees its rows and only adds what is still missing.
+            return self._record_success(feed, result, parsed, now)
+
+    def _record_success(
+        self, feed: ClaimedFeed, result: FetchResult, parsed: ParsedFeed | None, now: datetime
+    ) -> FeedOutcome:
+        s = self.settings
+        with session_scope(self.engine) as session:
+            row = session.get(Feed, feed.id)
+            if row is None:  # deleted while we fetched
+                return FeedOutcome(feed.id, feed.url, "error", message="feed was deleted")
+            new = []
+            if parsed is not None:
+                new = ingest_entries(
+                    session,
+                    feed_id=feed.id,
+                    feed_url=feed.url,
+                    entries=parsed.entries,
+                    scorer=self.scorer,
+                    now=now,
+                )
+                row.etag, row.last_modified = result.etag, result.last_modified
+                row.title = row.title or parsed.title
+                row.site_url = row.site_url or parsed.link
+                row.last_warning = parsed.warning[:1000] if parsed.warning else None
+                row.entries_seen = len(parsed.entries)
+            hints = Hints(
+                ttl_minutes=parsed.ttl_minutes if parsed else None,
+                cache_control=result.cache_control,
+                expires=result.expires,
+            )
+            next_at = next_check_after_success(
+                now=now,
+                hints=hints,
+                entry_times=[e.published for e in parsed.entries] if parsed else [],
+                min_interval_s=s.min_interval_s,
+                max_interval_s=s.max_interval_s,
+                default_interval_s=feed.check_interval_s or s.default_interval_s,
+                rng=self.rng,
+            )
+            row.check_interval_s = (next_at - now).total_seconds()
+            row.next_check_at = next_at
+            row.last_checked_at = row.last_success_at = now
+            row.last_status = result.status
+            row.consecutive_failures = 0
+            row.last_error = row.last_error_kind = None
+            self._release(row)
+        if parsed is None:
+            return FeedOutcome(feed.id, feed.url, "not_modified", message="304 not modified")
+        kind = "new" if new else "unchanged"
+        return FeedOutcome(
+            feed.id, feed.url, kind, len(new), f"{len(parsed.entries)} entries, {len(new)} new"
+        )
+
+    def _record_failure(self, feed: ClaimedFeed, error: Failure) -> FeedOutcome:
+        s = self.settings
+        now = self.now()
+        with session_scope(self.engine) as session:
+            row = session.get(Feed, feed.id)
+            if row is None:
+                return FeedOutcome(feed.id, feed.url, "error", message="feed was deleted")
+            row.last_checked_at = now
+            if self.report.offline:
+                row.next_check_at = now + timedelta(seconds=s.backoff_base_s)
+                message = f"every host failed at once (offline?): {error.message}"
+                row.last_error = message[:1000]
+                self._release(row)
+                return FeedOutcome(feed.id, feed.url, "offline", message=message)
+            row.consecutive_failures += 1
+            row.next_check_at = next_check_after_failure(
+                now=now,
+                consecutive_failures=row.consecutive_failures,
+                retry_after_s=error.retry_after_s,
+                base_s=s.backoff_base_s,
+                cap_s=s.backoff_cap_s,
+                rng=self.rng,
+            )
+            row.last_status = error.status
+            row.last_error = error.message[:1000]
+            row.last_error_kind = error.kind
+            self._release(row)
+        return FeedOutcome(feed.id, feed.url, "error", message=f"{error.kind}: {error.message}")
+
+    def _release(self, row: Feed) -> None:
+        # Only the lease holder releases: after a lease expired, another worker owns the feed.
+        if row.lease_owner == self.owner:
+            feed_store.release(row)
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()

@@ -1,0 +1,55 @@
+"""Training a candidate model from the corpora plus operator labels, and registering it.
+
+Training takes minutes, so it runs outside any transaction: read labels, commit, train, then
+register the result in a second short transaction. Promotion is a separate, explicit step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from classifiers.artifacts import save_model
+from classifiers.training import LabelledText, train
+from service.db import session_scope
+from service.models import Article, Label, ModelVersion
+from service.ops.models import register
+
+
+def operator_labels(session: Session) -> list[LabelledText]:
+    rows = session.exec(select(Label, Article).where(Label.article_id == Article.id)).all()
+    return [
+        LabelledText(
+            text=f"{article.title}. {article.summary}".strip(),
+            quad=label.quad,
+            signals=tuple(label.signals),
+        )
+        for label, article in rows
+    ]
+
+
+def train_candidate(
+    engine: Engine,
+    *,
+    data_dir: Path | None,
+    model_dir: Path,
+    now: datetime,
+    seed: int = 0,
+    progress: Callable[[str, float], None] | None = None,
+) -> ModelVersion:
+    with session_scope(engine) as session:
+        extra = operator_labels(session)
+    model, card = train(data_dir, extra=extra, seed=seed, progress=progress)
+    version = "cw-" + now.strftime("%Y%m%dT%H%M%SZ")
+    card = {**card, "operator_labels": len(extra)}
+    path, sha256 = save_model(model, model_dir, version=version, card=card)
+    metrics: dict[str, Any] = dict(card.get("metrics", card))  # type: ignore[call-overload]
+    with session_scope(engine) as session:
+        return register(
+            session, version=version, path=path, sha256=sha256, metrics=metrics, now=now
+        )
