@@ -1,0 +1,183 @@
+"""Text, URL and time normalisation shared by the parser and the deduplication keys."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+import unicodedata
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+ELLIPSIS = "…"
+_PARTIAL_TAG = re.compile(r"<[A-Za-z!/?]")
+
+# Elements whose text is never reader-facing prose.
+_SKIP_CONTENT = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe"})
+# Elements that separate words visually; without a space "<p>a</p><p>b</p>" would become "ab".
+_BREAKING = frozenset(
+    {
+        "br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "table", "h1", "h2", "h3", "h4",
+        "h5", "h6", "blockquote", "section", "article", "header", "footer", "figure",
+        "figcaption", "hr", "img", "pre", "dd", "dt", "dl",
+    }
+)
+
+# Query parameters that only tell the publisher where a click came from; two links differing
+# only in these point at the same article.
+_TRACKING_EXACT = frozenset(
+    {
+        "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
+        "ocid", "cmpid", "cmp", "ref", "ref_src", "ref_url", "smid", "smtyp", "_ga", "_gl",
+        "traffic_source", "wt.mc_id", "emc", "ito", "ns_mchannel", "ns_campaign", "ns_source",
+        "ns_linkname",
+    }
+)
+_TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_", "oly_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# How many normalised summary words count as the "lede" in the content hash: enough to tell
+# different stories under the same headline apart, few enough that outlets appending their own
+# trailer ("Read more at ...") to the same wire copy still collide.
+_HASH_LEDE_WORDS = 30
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        # convert_charrefs unescapes entities in text, including across chunk boundaries.
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_CONTENT:
+            self._skip_depth += 1
+        elif tag in _BREAKING:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # <br/> and <img/> must not bump the skip depth: they have no end tag.
+        if tag in _BREAKING:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_CONTENT:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag in _BREAKING:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip_depth == 0:
+            self.parts.append(data)
+
+
+def _clean_chars(text: str) -> str:
+    # Control and format characters (NUL, zero-width joiners, bidi marks) carry no meaning in a
+    # headline and break equality checks; whitespace is handled by the caller's split().
+    return "".join(
+        ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+    )
+
+
+def truncate_words(text: str, limit: int) -> str:
+    """Bound ``text`` to ``limit`` characters, cutting on a word boundary and adding "…"."""
+    if limit <= 0:
+        return ""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    # A single giant "word" (a URL, CJK text without spaces) is cut mid-word rather than lost.
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS
+
+
+def html_to_text(s: str, *, limit: int) -> str:
+    """Plain text from an HTML fragment (or from text that merely contains entities)."""
+    if not s:
+        return ""
+    parser = _TextExtractor()
+    parser.feed(s)
+    # A tag cut off by truncation upstream ("... <a href='x") would be flushed as text by
+    # close(); it is markup, not words, so drop it.
+    if _PARTIAL_TAG.match(parser.rawdata):
+        parser.rawdata = ""
+    parser.close()
+    text = " ".join(_clean_chars("".join(parser.parts)).split())
+    return truncate_words(text, limit)
+
+
+def _is_tracking(key: str) -> bool:
+    k = key.lower()
+    return k in _TRACKING_EXACT or k.startswith(_TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per article URL: lower-case scheme/host, no default port, fragment or
+    tracking parameters, remaining query sorted. Non-http(s) or unparsable input is returned
+    stripped but otherwise unchanged, since guessing could merge unrelated links."""
+    raw = url.strip()
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        return raw
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return raw
+    host = parts.hostname.lower().rstrip(".")
+    if ":" in host:  # IPv6 literal: urlsplit removed the brackets
+        host = f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    if parts.username is not None:
+        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
+        host = f"{userinfo}@{host}"
+    query_pairs = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    ]
+    query = urlencode(sorted(query_pairs), quote_via=quote, safe="/:@!$'()*,;")
+    path = parts.path or "/"
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+def _hash_words(text: str) -> list[str]:
+    # NFKC folds full-width and ligature forms; punctuation and symbols become spaces so that
+    # curly vs straight quotes, dashes and trailing full stops do not change the hash.
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    cleaned = "".join(
+        " " if unicodedata.category(ch)[0] in ("P", "S", "C", "Z") else ch for ch in folded
+    )
+    return cleaned.split()
+
+
+def content_hash(title: str, summary: str) -> str:
+    """Hex sha256 of the normalised headline and lede; identical wire copy collides."""
+    head = " ".join(_hash_words(title))
+    lede = " ".join(_hash_words(summary)[:_HASH_LEDE_WORDS])
+    return hashlib.sha256(f"{head}\n{lede}".encode()).hexdigest()
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime; naive input is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def to_utc(value: time.struct_time | None, *, fetched_at: datetime) -> datetime:
+    """UTC datetime from feedparser's (already UTC) struct_time, with fallbacks: missing or
+    impossible dates become ``fetched_at``, and future dates are clamped to it because a
+    publisher's clock or time zone error must not push an article ahead of everything else."""
+    now = as_utc(fetched_at)
+    if value is None:
+        return now
+    try:
+        moment = datetime(*value[:6], tzinfo=UTC)
+    except (ValueError, TypeError, OverflowError):
+        return now
+    return min(moment, now)
