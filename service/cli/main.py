@@ -54,6 +54,7 @@ def serve(
     if role not in ROLES:
         fail(f"--role must be one of {', '.join(ROLES)}, got {role!r}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per fetch is noise
     s = settings()
     with migrated_engine(s) as engine, session_scope(engine) as session:
         if s.install_default_feeds:

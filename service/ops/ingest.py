@@ -7,14 +7,16 @@ shows is what the service would have done.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from classifiers.scoring import Scorer, TextItem
 from sqlmodel import Session
 
+from classifiers.scoring import Scorer, TextItem
 from feeds.parse import Entry
-from service.models import Article, ArticleScore, ArticleSource
+from service.models import Article, ArticleScore
 from service.store import articles as article_store
 
 _HOST_PREFIXES = ("www.", "m.", "amp.", "feeds.", "rss.", "edition.")
@@ -29,6 +31,13 @@ def outlet_of(link: str | None, fallback_url: str) -> str:
     return host
 
 
+@dataclass(frozen=True, slots=True)
+class NewStory:
+    id: int
+    title: str
+    summary: str
+
+
 def ingest_entries(
     session: Session,
     *,
@@ -37,59 +46,112 @@ def ingest_entries(
     entries: Sequence[Entry],
     scorer: Scorer | None,
     now: datetime,
-) -> list[Article]:
-    """Adds unseen entries; returns the stories that are new to the database (scored)."""
+) -> list[NewStory]:
+    """Adds unseen entries; returns the stories that are new to the database (scored).
+
+    A handful of batched statements per feed, whatever its size: the poll of a thousand feeds
+    must not turn into a hundred thousand round trips.
+    """
     seen = article_store.known_guids(session, feed_id, (e.guid for e in entries))
-    new_stories: list[Article] = []
+    fresh: list[Entry] = []
     for entry in entries:
-        if entry.guid in seen:
-            continue
-        seen.add(entry.guid)
-        outlet = outlet_of(entry.link, feed_url)
-        story = article_store.find_story(
-            session,
-            canonical_link=entry.link,
-            content_hash=entry.content_hash,
-            published_at=entry.published,
-        )
-        if story is None:
-            story = article_store.add_article(
-                session,
-                Article(
-                    canonical_link=entry.link,
-                    content_hash=entry.content_hash,
-                    title=entry.title,
-                    summary=entry.summary,
-                    language=entry.language,
-                    published_at=entry.published,
-                    first_seen_at=now,
-                ),
+        if entry.guid not in seen:
+            seen.add(entry.guid)
+            fresh.append(entry)
+    if not fresh:
+        return []
+    # A story is an existing article id, or (negative) the index of a row still to insert.
+    by_link: dict[str, int] = {
+        link: _id(a)
+        for link, a in article_store.stories_by_link(
+            session, (e.link for e in fresh if e.link)
+        ).items()
+    }
+    by_hash: dict[str, list[tuple[int, datetime]]] = {}
+    for a in article_store.stories_by_hash(
+        session, (e.content_hash for e in fresh), around=[e.published for e in fresh]
+    ):
+        by_hash.setdefault(a.content_hash, []).append((_id(a), a.published_at))
+
+    new_rows: list[dict[str, Any]] = []
+    refs: list[int] = []
+    for entry in fresh:
+        ref = by_link.get(entry.link) if entry.link else None
+        if ref is None:
+            ref = _near(by_hash.get(entry.content_hash, []), entry.published)
+        if ref is None:
+            ref = -1 - len(new_rows)
+            new_rows.append(
+                {
+                    "canonical_link": entry.link,
+                    "content_hash": entry.content_hash,
+                    "title": entry.title,
+                    "summary": entry.summary,
+                    "language": entry.language,
+                    "published_at": entry.published,
+                    "first_seen_at": now,
+                    "source_count": 1,
+                }
             )
-            new_stories.append(story)
-        elif outlet not in article_store.outlets_of(session, _id(story)):
-            story.source_count += 1
-        article_store.add_source(
-            session,
-            ArticleSource(
-                article_id=_id(story),
-                feed_id=feed_id,
-                guid=entry.guid,
-                link=entry.link,
-                outlet=outlet,
-                published_at=entry.published,
-                seen_at=now,
-            ),
+            if entry.link:
+                by_link[entry.link] = ref
+            by_hash.setdefault(entry.content_hash, []).append((ref, entry.published))
+        refs.append(ref)
+    new_ids = article_store.insert_articles(session, new_rows)
+    ids = [new_ids[-1 - r] if r < 0 else r for r in refs]
+
+    outlets = article_store.outlets_by_story(session, ids)
+    grown: dict[int, int] = {}
+    sources = []
+    for entry, article_id in zip(fresh, ids, strict=True):
+        outlet = outlet_of(entry.link, feed_url)
+        known = outlets[article_id]
+        if outlet not in known:
+            if known:  # a further outlet carries a story we had: corroboration
+                grown[article_id] = grown.get(article_id, 0) + 1
+            known.add(outlet)
+        sources.append(
+            {
+                "article_id": article_id,
+                "feed_id": feed_id,
+                "guid": entry.guid,
+                "link": entry.link,
+                "outlet": outlet,
+                "published_at": entry.published,
+                "seen_at": now,
+            }
         )
-        session.flush()
-    if scorer is not None and new_stories:
-        score_articles(session, new_stories, scorer=scorer, now=now)
-    return new_stories
+    article_store.insert_sources(session, sources)
+    for article_id, extra in grown.items():
+        article_store.add_to_source_count(session, article_id, extra)
+    stories = [
+        NewStory(i, row["title"], row["summary"]) for i, row in zip(new_ids, new_rows, strict=True)
+    ]
+    if scorer is not None and stories:
+        score_articles(session, stories, scorer=scorer, now=now)
+    return stories
+
+
+def _near(candidates: Sequence[tuple[int, datetime]], published: datetime) -> int | None:
+    for ref, at in candidates:
+        if abs(at - published) <= article_store.SAME_STORY_WINDOW:
+            return ref
+    return None
+
+
+class Scorable(Protocol):
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
 
 
 def score_articles(
-    session: Session, articles: Sequence[Article], *, scorer: Scorer, now: datetime
+    session: Session, articles: Sequence[Scorable], *, scorer: Scorer, now: datetime
 ) -> list[ArticleScore]:
-    items = [TextItem(id=str(_id(a)), title=a.title, text=a.summary) for a in articles]
+    items = [TextItem(id=str(a.id), title=a.title, text=a.summary) for a in articles]
     rows = [
         ArticleScore(
             article_id=int(score.id),

@@ -6,17 +6,18 @@ the model already in service stays in service.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from classifiers.scoring import Scorer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from classifiers.artifacts import ModelLoadError, default_model_path, load_model
+from classifiers.scoring import Scorer
 from service.db import session_scope
 from service.models import ModelPromotion, ModelVersion
 from service.ops.errors import Conflict, InputError, NotFound
@@ -98,6 +99,12 @@ def rollback(session: Session, *, now: datetime) -> ModelVersion:
     return row
 
 
+@functools.lru_cache(maxsize=4)
+def load_verified(path: Path, sha256: str) -> Scorer:
+    """Each artifact is loaded once per process, however many apps or commands ask for it."""
+    return load_model(path, expected_sha256=sha256)
+
+
 class ActiveModel:
     """The process's loaded model: loaded once, swapped only when the active version changes."""
 
@@ -119,7 +126,7 @@ class ActiveModel:
                     row = ensure_default(session, now=now, model_path=self._fallback_path)
                     version, path, sha = row.version, Path(row.path), row.sha256
                 if self._scorer is None or self._scorer.version != version:
-                    self._scorer = load_model(path, expected_sha256=sha)
+                    self._scorer = load_verified(path, sha)
                 self.last_error = None
             except ModelLoadError as exc:
                 self.last_error = str(exc)  # keep serving with the model we have

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from classifiers.scoring import Scorer
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from classifiers.scoring import Scorer
 from feeds.fetch import FetchError, FetchResult, fetch_feed, make_client
 from feeds.parse import FeedParseError, ParsedFeed, parse_feed
 from feeds.schedule import Hints, next_check_after_failure, next_check_after_success

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from service.models import Article, ArticleScore, ArticleSource
@@ -26,41 +28,74 @@ def known_guids(session: Session, feed_id: int, guids: Iterable[str]) -> set[str
     return set(rows)
 
 
-def find_story(
-    session: Session, *, canonical_link: str | None, content_hash: str, published_at: datetime
-) -> Article | None:
-    if canonical_link:
-        found = session.exec(
-            select(Article).where(Article.canonical_link == canonical_link)
-        ).first()
-        if found is not None:
-            return found
-    return session.exec(
-        select(Article)
-        .where(
-            Article.content_hash == content_hash,
-            col(Article.published_at) >= published_at - SAME_STORY_WINDOW,
-            col(Article.published_at) <= published_at + SAME_STORY_WINDOW,
-        )
-        .order_by(col(Article.id))
-    ).first()
+def stories_by_link(session: Session, links: Iterable[str]) -> dict[str, Article]:
+    wanted = list(set(links))
+    if not wanted:
+        return {}
+    rows = session.exec(select(Article).where(col(Article.canonical_link).in_(wanted))).all()
+    return {a.canonical_link: a for a in rows if a.canonical_link}
 
 
-def outlets_of(session: Session, article_id: int) -> set[str]:
+def stories_by_hash(
+    session: Session, hashes: Iterable[str], *, around: Sequence[datetime]
+) -> list[Article]:
+    """Stories with one of these content hashes published near the given times."""
+    wanted = list(set(hashes))
+    if not wanted or not around:
+        return []
+    return list(
+        session.exec(
+            select(Article)
+            .where(
+                col(Article.content_hash).in_(wanted),
+                col(Article.published_at) >= min(around) - SAME_STORY_WINDOW,
+                col(Article.published_at) <= max(around) + SAME_STORY_WINDOW,
+            )
+            .order_by(col(Article.id))
+        ).all()
+    )
+
+
+def outlets_by_story(session: Session, article_ids: Iterable[int]) -> dict[int, set[str]]:
+    wanted = list(set(article_ids))
+    found: dict[int, set[str]] = {i: set() for i in wanted}
+    if not wanted:
+        return found
     rows = session.exec(
-        select(ArticleSource.outlet).where(ArticleSource.article_id == article_id)
+        select(ArticleSource.article_id, ArticleSource.outlet).where(
+            col(ArticleSource.article_id).in_(wanted)
+        )
     ).all()
-    return set(rows)
+    for article_id, outlet in rows:
+        found[article_id].add(outlet)
+    return found
 
 
-def add_article(session: Session, article: Article) -> Article:
-    session.add(article)
-    session.flush()
-    return article
+def insert_articles(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Bulk insert; returns the new ids in the order of `rows`.
+
+    Core inserts, not ORM objects: building a SQLModel object per entry cost more than parsing
+    the feed did (bench/bench_ingest.py).
+    """
+    if not rows:
+        return []
+    result = session.execute(
+        insert(Article).returning(col(Article.id), sort_by_parameter_order=True), rows
+    )
+    return [int(i) for i in result.scalars().all()]
 
 
-def add_source(session: Session, source: ArticleSource) -> None:
-    session.add(source)
+def insert_sources(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(ArticleSource), rows)
+
+
+def add_to_source_count(session: Session, article_id: int, extra: int) -> None:
+    session.execute(
+        update(Article)
+        .where(col(Article.id) == article_id)
+        .values(source_count=col(Article.source_count) + extra)
+    )
 
 
 def add_scores(session: Session, scores: Sequence[ArticleScore]) -> None:

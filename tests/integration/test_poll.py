@@ -124,15 +124,22 @@ def test_failures_back_off_and_do_not_touch_other_feeds(
     server.static("/ok.xml", rss(STRIKE))
     server.static("/down.xml", b"oops", status=500, content_type="text/plain")
     server.static("/busy.xml", b"", status=429, headers=[("Retry-After", "7200")])
-    server.static("/page.html", b"<html><body><p>Not a feed</p></body></html>",
-                  content_type="text/html")
-    ids = {name: add_feed(engine, server.url(f"/{name}")) for name in
-           ("ok.xml", "down.xml", "busy.xml", "page.html")}
+    server.static(
+        "/page.html", b"<html><body><p>Not a feed</p></body></html>", content_type="text/html"
+    )
+    ids = {
+        name: add_feed(engine, server.url(f"/{name}"))
+        for name in ("ok.xml", "down.xml", "busy.xml", "page.html")
+    }
 
     report = poll(engine, settings, T0)
     results = {o.url.rsplit("/", 1)[1]: o.result for o in report.outcomes}  # type: ignore[attr-defined]
-    assert results == {"ok.xml": "new", "down.xml": "error", "busy.xml": "error",
-                       "page.html": "error"}
+    assert results == {
+        "ok.xml": "new",
+        "down.xml": "error",
+        "busy.xml": "error",
+        "page.html": "error",
+    }
     down = feed(engine, ids["down.xml"])
     assert down.consecutive_failures == 1 and down.last_error_kind == "http_status"
     assert "500" in (down.last_error or "")

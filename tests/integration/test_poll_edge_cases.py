@@ -28,7 +28,9 @@ def server() -> Iterator[FeedServer]:
         yield srv
 
 
-def test_all_edge_cases_and_captures(engine: Engine, settings: Settings, server: FeedServer) -> None:
+def test_all_edge_cases_and_captures(
+    engine: Engine, settings: Settings, server: FeedServer
+) -> None:
     data = shared_data() / "feeds"
     files = sorted((data / "feedparser").rglob("*.xml")) + sorted((data / "captures").glob("*.xml"))
     assert len(files) >= 139 + 9
@@ -38,8 +40,11 @@ def test_all_edge_cases_and_captures(engine: Engine, settings: Settings, server:
             feed_store.add(session, url=server.url(f"/f/{i}.xml"), title=path.name, now=T0)
 
     report = poll_once(
-        engine, settings=settings.model_copy(update={"per_host_concurrency": 20}), scorer=None,
-        now=lambda: T0, rng=random.Random(0),
+        engine,
+        settings=settings.model_copy(update={"per_host_concurrency": 20}),
+        scorer=None,
+        now=lambda: T0,
+        rng=random.Random(0),
     )
     assert len(report.outcomes) == len(files)
     assert not report.offline

@@ -1,0 +1,111 @@
+"""The HTTP API in-process (TestClient runs the real lifespan), on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from service.api.app import create_app
+from service.clock import utcnow
+from service.config import Settings
+from service.db import session_scope
+from service.ops import keys as key_ops
+
+ADMIN = "admin-key-for-tests-0123456789"
+
+
+@pytest.fixture
+def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
+    app = create_app(settings.model_copy(update={"admin_key": ADMIN}), role="api")
+    with TestClient(app) as c:
+        yield c
+
+
+def key(engine: Engine, role: str) -> dict[str, str]:
+    with session_scope(engine) as session:
+        token = key_ops.create_key(session, role=role, name=role, now=utcnow())
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok", "checks": {}}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    checks = ready.json()["checks"]
+    assert checks["database"] == "ok" and checks["migrations"] == "ok"
+    assert checks["model"].startswith("ok (")
+
+
+def test_keys_and_roles(client: TestClient, engine: Engine) -> None:
+    assert client.get("/api/v1/feeds").status_code == 401
+    assert client.get("/api/v1/feeds", headers={"Authorization": "Bearer nope"}).status_code == 401
+    viewer, operator = key(engine, "viewer"), key(engine, "operator")
+    subscriber = key(engine, "subscriber")
+    assert client.get("/api/v1/feeds", headers=viewer).json() == []
+    assert client.get("/api/v1/feeds", headers=subscriber).status_code == 403
+    body = {"url": "https://feeds.bbci.co.uk/news/world/rss.xml"}
+    denied = client.post("/api/v1/feeds", json=body, headers=viewer)
+    assert denied.status_code == 403 and "operator" in denied.json()["detail"]
+    assert client.post("/api/v1/feeds", json=body, headers=operator).status_code == 201
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    assert client.get("/api/v1/feeds", headers=admin).status_code == 200
+
+
+def test_feed_crud_and_errors(client: TestClient) -> None:
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    created = client.post(
+        "/api/v1/feeds", json={"url": "https://www.aljazeera.com/xml/rss/all.xml"}, headers=admin
+    )
+    assert created.status_code == 201
+    feed = created.json()
+    assert feed["health"] == "new" and feed["consecutive_failures"] == 0
+
+    again = client.post("/api/v1/feeds", json={"url": feed["url"]}, headers=admin)
+    assert again.status_code == 409 and "already" in again.json()["detail"]
+    for bad, words in [
+        ({"url": "ftp://example.org/feed"}, "http"),
+        ({"url": "https://"}, "host"),
+        ({"url": "https://a.example/x", "colour": "red"}, "colour"),
+        ({"title": "no url"}, "url"),
+    ]:
+        answer = client.post("/api/v1/feeds", json=bad, headers=admin)
+        assert answer.status_code == 422, bad
+        assert words in answer.json()["detail"], answer.json()
+
+    patched = client.patch(f"/api/v1/feeds/{feed['id']}", json={"enabled": False}, headers=admin)
+    assert patched.json()["health"] == "disabled"
+    assert client.delete(f"/api/v1/feeds/{feed['id']}", headers=admin).status_code == 204
+    missing = client.get(f"/api/v1/feeds/{feed['id']}", headers=admin)
+    assert missing.status_code == 404 and str(feed["id"]) in missing.json()["detail"]
+
+
+def test_opml_round_trip_and_hostile_documents(client: TestClient) -> None:
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    opml = (
+        b'<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="x">'
+        b'<outline type="rss" text="A" xmlUrl="https://a.example/rss"/>'
+        b'<outline type="rss" text="B" xmlUrl="https://b.example/atom"/>'
+        b'<outline type="rss" text="bad" xmlUrl="javascript:alert(1)"/>'
+        b"</outline></body></opml>"
+    )
+    report = client.post("/api/v1/feeds/import", content=opml, headers=admin).json()
+    assert report["added"] == ["https://a.example/rss", "https://b.example/atom"]
+    again = client.post("/api/v1/feeds/import", content=opml, headers=admin).json()
+    assert again["added"] == [] and len(again["skipped"]) == 2
+
+    exported = client.get("/api/v1/feeds.opml", headers=admin)
+    assert exported.headers["content-type"].startswith("text/x-opml")
+    assert b"https://b.example/atom" in exported.content
+
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b'<opml><body><outline xmlUrl="https://x.example/&lol2;"/></body></opml>'
+    )
+    refused = client.post("/api/v1/feeds/import", content=bomb, headers=admin)
+    assert refused.status_code == 422 and "OPML" in refused.json()["detail"]
+    huge = client.post("/api/v1/feeds/import", content=b" " * (6 * 1024 * 1024), headers=admin)
+    assert huge.status_code == 413

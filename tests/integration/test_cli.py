@@ -1,0 +1,116 @@
+"""The `ceasewatch` command line, in-process with Typer's runner, on both databases."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from service.cli import app
+from tests.integration.test_poll import STRIKE, rss
+from tests.support.feed_server import FeedServer
+
+
+@pytest.fixture
+def run(database_url: str, tmp_path: Path) -> Iterator[object]:
+    runner = CliRunner()
+    env = {
+        "CEASEWATCH_DATABASE_URL": database_url,
+        "CEASEWATCH_ALLOW_PRIVATE_TARGETS": "true",
+        "CEASEWATCH_MODEL_DIR": str(tmp_path / "models"),
+        "CEASEWATCH_CONNECT_TIMEOUT_S": "2",
+        "CEASEWATCH_FETCH_DEADLINE_S": "5",
+    }
+
+    def invoke(*args: str, input: str | None = None) -> object:
+        return runner.invoke(app, list(args), env=env, input=input)
+
+    yield invoke
+
+
+def test_feeds_add_list_export_import(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    added = run("feeds", "add", "https://feeds.npr.org/1004/rss.xml", "--title", "NPR World")
+    assert added.exit_code == 0, added.output
+    assert "added feed 1" in added.output
+    again = run("feeds", "add", "https://feeds.npr.org/1004/rss.xml")
+    assert again.exit_code == 2 and "already subscribed" in again.output
+    assert "Traceback" not in again.output
+    bad = run("feeds", "add", "file:///etc/passwd")
+    assert bad.exit_code == 2 and "http://" in bad.output
+
+    listed = run("feeds", "list")
+    assert "new" in listed.output and "feeds.npr.org" in listed.output
+
+    out = tmp_path / "feeds.opml"
+    assert run("feeds", "export", str(out)).exit_code == 0
+    assert b"https://feeds.npr.org/1004/rss.xml" in out.read_bytes()
+    opml = tmp_path / "more.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline xmlUrl="https://www.dawn.com/feeds/home"/>'
+        '<outline xmlUrl="https://feeds.npr.org/1004/rss.xml"/></body></opml>'
+    )
+    imported = run("feeds", "import", str(opml))
+    assert imported.exit_code == 0 and "added 1, already there 1" in imported.output
+    broken = tmp_path / "broken.opml"
+    broken.write_text("<opml><body><outline")
+    refused = run("feeds", "import", str(broken))
+    assert refused.exit_code == 2 and "OPML" in refused.output
+
+
+def test_poll_once_prints_outcomes_and_exits_zero(run) -> None:  # type: ignore[no-untyped-def]
+    with FeedServer() as server:
+        server.static("/ok.xml", rss(STRIKE))
+        server.static("/broken.xml", b"nope", status=503, content_type="text/plain")
+        for path in ("/ok.xml", "/broken.xml"):
+            assert run("feeds", "add", server.url(path)).exit_code == 0
+        result = run("poll", "--once")
+    assert result.exit_code == 0, result.output
+    assert "new" in result.output and "/ok.xml" in result.output
+    assert "http_status" in result.output and "503" in result.output
+    assert "polled 2 feeds" in result.output and "1 failed" in result.output
+    assert run("poll").exit_code == 2
+
+
+def test_keys(run) -> None:  # type: ignore[no-untyped-def]
+    created = run("keys", "create", "--role", "viewer")
+    assert created.exit_code == 0 and created.output.startswith("cw_")
+    wrong = run("keys", "create", "--role", "emperor")
+    assert wrong.exit_code == 2 and "unknown role" in wrong.output
+
+
+def test_score_jsonl(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    lines = [
+        {"id": "a", "title": "Pakistani airstrikes hit Kabul", "text": "Jets struck Kandahar."},
+        {"id": "b", "text": "Manchester United beat Chelsea 2-1 in the league."},
+    ]
+    data = "\n".join(json.dumps(x) for x in lines) + "\n" + "{not json\n"
+    result = run("score", "--input", "-", input=data)
+    assert result.exit_code == 1  # one bad line, the others still scored
+    assert "line 3" in result.output
+    scored = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")]
+    assert [s["id"] for s in scored] == ["a", "b"]
+    first = scored[0]
+    assert set(first) >= {
+        "id",
+        "escalation",
+        "deescalation",
+        "quad",
+        "signals",
+        "countries",
+        "explanation",
+        "model_version",
+    }
+    assert "AF" in first["countries"]
+    assert first["escalation"] > scored[1]["escalation"]
+
+
+def test_models_registry_commands(run) -> None:  # type: ignore[no-untyped-def]
+    listed = run("models", "list")
+    assert listed.exit_code == 0 and listed.output.startswith("* ")
+    missing = run("models", "promote", "no-such-version")
+    assert missing.exit_code == 2 and "no model version" in missing.output
+    lonely = run("models", "rollback")
+    assert lonely.exit_code == 2 and "nothing to roll back" in lonely.output
