@@ -37,6 +37,7 @@ class Settings(BaseSettings):
 
     # Scheduling.
     poll_every_s: float = 30.0
+    evaluate_every_s: float = 60.0
     poll_batch_size: int = 500
     lease_s: float = 300.0
     min_interval_s: float = 300.0

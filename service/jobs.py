@@ -20,14 +20,17 @@ from sqlalchemy.engine import Engine
 from service.clock import utcnow
 from service.config import Settings
 from service.db import session_scope
+from service.ops.alerts import evaluate_watches
 from service.ops.job_health import record_miss, record_run
 from service.ops.models import ActiveModel
 from service.ops.poll import poll_once
+from service.store.watches import list_watches
 
 log = logging.getLogger(__name__)
 
 POLL_JOB = "poll"
 MODEL_JOB = "model_refresh"
+EVALUATE_JOB = "evaluate_alerts"
 MODEL_REFRESH_S = 60
 
 
@@ -64,6 +67,12 @@ def build_scheduler(engine: Engine, settings: Settings, model: ActiveModel) -> B
         if model.last_error:
             raise RuntimeError(model.last_error)
 
+    def evaluate() -> None:
+        # Resolution and reminders must happen even when no new article arrives.
+        with session_scope(engine) as session:
+            watch_ids = [w.id for w in list_watches(session, enabled_only=True) if w.id]
+            evaluate_watches(session, watch_ids, now=utcnow())
+
     first_run = utcnow() + timedelta(seconds=1)
     # coalesce: a backlog of missed runs becomes one run; max_instances=1: a slow poll is never
     # overlapped by the next; misfire grace: a run late by less than one interval still runs.
@@ -87,6 +96,17 @@ def build_scheduler(engine: Engine, settings: Settings, model: ActiveModel) -> B
         coalesce=True,
         max_instances=1,
         misfire_grace_time=MODEL_REFRESH_S,
+    )
+
+    scheduler.add_job(
+        run_recorded,
+        "interval",
+        seconds=settings.evaluate_every_s,
+        args=(engine, EVALUATE_JOB, evaluate),
+        id=EVALUATE_JOB,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=max(1, int(settings.evaluate_every_s)),
     )
 
     def on_missed(event: JobEvent) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from service.db import UTCDateTime
@@ -165,3 +165,108 @@ class AppState(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=100)
     value: str = Field(max_length=1000)
+
+
+class Watch(SQLModel, table=True):
+    """A conflict or ceasefire being monitored, with its parties and alert thresholds."""
+
+    __tablename__ = "watches"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=100, unique=True)
+    name: str = Field(max_length=200)
+    enabled: bool = True
+    # [{"name": "Afghanistan", "countries": ["AF"], "actors": ["Taliban", ...]}, ...]
+    parties: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    include_terms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    exclude_terms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # {"start": "2025-10-19", "expires": null, "mediators": ["Qatar", "Turkey"]}
+    ceasefire: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    warning_enter: float = 40.0
+    warning_exit: float = 30.0
+    critical_enter: float = 70.0
+    critical_exit: float = 55.0
+    half_life_h: float = 24.0
+    pending_s: float = 0.0
+    keep_firing_s: float = 3600.0
+    reminder_s: float = 6 * 3600.0
+    min_sources_critical: int = 2
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class Attribution(SQLModel, table=True):
+    """An article concerns a watch; `matched` keeps the terms that made it so."""
+
+    __tablename__ = "attributions"
+    __table_args__ = (UniqueConstraint("watch_id", "article_id", name="uq_attribution"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    watch_id: int = Field(foreign_key="watches.id", index=True, ondelete="CASCADE")
+    article_id: int = Field(foreign_key="articles.id", index=True, ondelete="CASCADE")
+    published_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    matched: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Alert(SQLModel, table=True):
+    """One episode of trouble on one watch: pending, firing, then resolved."""
+
+    __tablename__ = "alerts"
+    # At most one open episode per watch, even with several evaluators racing.
+    __table_args__ = (
+        Index(
+            "uq_alert_open_per_watch",
+            "watch_id",
+            unique=True,
+            sqlite_where=text("state IN ('pending', 'firing')"),
+            postgresql_where=text("state IN ('pending', 'firing')"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    watch_id: int = Field(foreign_key="watches.id", index=True, ondelete="CASCADE")
+    fingerprint: str = Field(max_length=64, index=True)
+    state: str = Field(max_length=20, index=True)  # pending | firing | resolved | cancelled
+    level: str = Field(max_length=20)  # warning | critical
+    pending_since: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    started_at: datetime | None = _utc()
+    resolved_at: datetime | None = _utc()
+    below_exit_since: datetime | None = _utc()
+    peak_index: float = 0.0
+    last_index: float = 0.0
+    notified_level: str | None = Field(default=None, max_length=20)
+    last_notified_at: datetime | None = _utc()
+    rationale: str = Field(default="", max_length=1000)
+    evidence: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class Silence(SQLModel, table=True):
+    """Time-boxed quiet for a watch (or all watches) at a level (or all levels)."""
+
+    __tablename__ = "silences"
+
+    id: int | None = Field(default=None, primary_key=True)
+    watch_id: int | None = Field(default=None, foreign_key="watches.id", ondelete="CASCADE")
+    level: str | None = Field(default=None, max_length=20)
+    starts_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    ends_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    comment: str = Field(default="", max_length=500)
+    created_by: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class OutboxEvent(SQLModel, table=True):
+    """An event for webhook delivery, written in the transaction that caused it."""
+
+    __tablename__ = "outbox_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(max_length=64, unique=True)  # the stable webhook-id
+    type: str = Field(max_length=40, index=True)
+    watch_id: int | None = Field(default=None, foreign_key="watches.id", ondelete="SET NULL")
+    alert_id: int | None = Field(default=None, foreign_key="alerts.id", ondelete="SET NULL")
+    level: str | None = Field(default=None, max_length=20)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)

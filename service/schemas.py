@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -97,3 +97,68 @@ class ArticleOut(BaseModel):
 class HealthOut(BaseModel):
     status: str
     checks: dict[str, str] = {}
+
+
+class WatchOut(BaseModel):
+    id: int
+    slug: str
+    name: str
+    enabled: bool
+    parties: list[dict[str, Any]]
+    include_terms: list[str]
+    exclude_terms: list[str]
+    ceasefire: dict[str, Any]
+    warning_enter: float
+    warning_exit: float
+    critical_enter: float
+    critical_exit: float
+    half_life_h: float
+    pending_s: float
+    keep_firing_s: float
+    reminder_s: float
+    min_sources_critical: int
+    index: float
+    trend: str
+    level: str
+    open_alert_id: int | None
+
+
+class IndexPointOut(BaseModel):
+    t: datetime
+    index: float
+    level: str
+
+
+class AlertOut(BaseModel):
+    id: int
+    watch: str
+    fingerprint: str
+    state: str
+    level: str
+    pending_since: datetime
+    started_at: datetime | None
+    resolved_at: datetime | None
+    peak_index: float
+    last_index: float
+    rationale: str
+    evidence: list[dict[str, Any]]
+
+
+class SilenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    watch: str | None = Field(default=None, description="slug; none means every watch")
+    level: Literal["warning", "critical"] | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    duration_s: float | None = Field(default=None, gt=0)
+    comment: str = Field(default="", max_length=500)
+
+
+class SilenceOut(BaseModel):
+    id: int
+    watch: str | None
+    level: str | None
+    starts_at: datetime
+    ends_at: datetime
+    comment: str
+    created_by: str | None

@@ -17,7 +17,10 @@ from sqlmodel import Session
 from classifiers.scoring import Scorer, TextItem
 from feeds.parse import Entry
 from service.models import Article, ArticleScore
+from service.ops.alerts import evaluate_watches
+from service.ops.watches import attribute
 from service.store import articles as article_store
+from service.store import watches as watch_store
 
 _HOST_PREFIXES = ("www.", "m.", "amp.", "feeds.", "rss.", "edition.")
 
@@ -36,6 +39,7 @@ class NewStory:
     id: int
     title: str
     summary: str
+    published_at: datetime
 
 
 def ingest_entries(
@@ -125,11 +129,32 @@ def ingest_entries(
     for article_id, extra in grown.items():
         article_store.add_to_source_count(session, article_id, extra)
     stories = [
-        NewStory(i, row["title"], row["summary"]) for i, row in zip(new_ids, new_rows, strict=True)
+        NewStory(i, row["title"], row["summary"], row["published_at"])
+        for i, row in zip(new_ids, new_rows, strict=True)
     ]
     if scorer is not None and stories:
-        score_articles(session, stories, scorer=scorer, now=now)
+        scores = score_articles(session, stories, scorer=scorer, now=now)
+        attribute_and_evaluate(session, stories, scores, now=now)
     return stories
+
+
+def attribute_and_evaluate(
+    session: Session, stories: Sequence[NewStory], scores: Sequence[ArticleScore], *, now: datetime
+) -> None:
+    """Attributes new stories to the enabled watches and re-evaluates the watches they hit,
+    in the ingesting transaction: the alert and its outbox event commit with the article."""
+    watches = watch_store.list_watches(session, enabled_only=True)
+    if not watches:
+        return
+    hit = attribute(
+        session,
+        [
+            (story.id, f"{story.title}\n{story.summary}", story.published_at, score.countries)
+            for story, score in zip(stories, scores, strict=True)
+        ],
+        watches=watches,
+    )
+    evaluate_watches(session, hit, now=now)
 
 
 def _near(candidates: Sequence[tuple[int, datetime]], published: datetime) -> int | None:

@@ -1,0 +1,61 @@
+"""Index series and trends for watches, computed from stored articles (deterministic)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from service.models import Watch
+from service.ops import stability
+from service.ops.alerts import WINDOW_HALF_LIVES
+from service.ops.errors import InputError
+from service.ops.evidence import contributions_for
+
+MAX_POINTS = 5000
+TREND_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Point:
+    t: datetime
+    index: float
+    level: str  # calm | warning | critical
+
+
+def level_of(index: float, watch: Watch) -> str:
+    if index >= watch.critical_enter:
+        return "critical"
+    if index >= watch.warning_enter:
+        return "warning"
+    return "calm"
+
+
+def index_series(
+    session: Session, watch: Watch, *, since: datetime, until: datetime, step: timedelta
+) -> list[Point]:
+    if step <= timedelta(0):
+        raise InputError("step must be positive, e.g. 3600 (seconds)")
+    if until < since:
+        raise InputError("since must be before until")
+    if (until - since) / step > MAX_POINTS:
+        raise InputError(f"more than {MAX_POINTS} points: choose a larger step or a later since")
+    window = timedelta(hours=watch.half_life_h * WINDOW_HALF_LIVES)
+    contributions, _ = contributions_for(session, watch.id or 0, since=since - window, until=until)
+    contributions.sort(key=lambda c: c.published_at)
+    points = []
+    t = since
+    while t <= until:
+        live = [c for c in contributions if t - window <= c.published_at <= t]
+        value = stability.index_at(live, now=t, half_life_h=watch.half_life_h)
+        points.append(Point(t, value, level_of(value, watch)))
+        t += step
+    return points
+
+
+def current_and_trend(session: Session, watch: Watch, *, now: datetime) -> tuple[float, str]:
+    week_ago = now - timedelta(days=TREND_DAYS)
+    points = index_series(session, watch, since=week_ago, until=now, step=now - week_ago)
+    current, before = points[-1].index, points[0].index
+    return current, stability.trend(current, before)

@@ -1,0 +1,131 @@
+"""Watches, attributions, alerts, silences and outbox rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from service.models import (
+    Alert,
+    Article,
+    ArticleScore,
+    ArticleSource,
+    Attribution,
+    OutboxEvent,
+    Silence,
+    Watch,
+)
+
+OPEN_STATES = ("pending", "firing")
+
+
+def by_slug(session: Session, slug: str) -> Watch | None:
+    return session.exec(select(Watch).where(Watch.slug == slug)).first()
+
+
+def list_watches(session: Session, *, enabled_only: bool = False) -> Sequence[Watch]:
+    query = select(Watch).order_by(col(Watch.slug))
+    if enabled_only:
+        query = query.where(col(Watch.enabled).is_(True))
+    return session.exec(query).all()
+
+
+def lock_watch(session: Session, watch_id: int) -> Watch | None:
+    """The watch row, locked on PostgreSQL so that two evaluators take turns."""
+    query = select(Watch).where(Watch.id == watch_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def add_attributions(session: Session, rows: Sequence[Attribution]) -> None:
+    session.add_all(rows)
+    session.flush()
+
+
+def attributed_scores(
+    session: Session, watch_id: int, *, since: datetime, until: datetime
+) -> list[tuple[Article, ArticleScore]]:
+    """Each attributed article in the window with its newest score."""
+    rows = session.exec(
+        select(Article, ArticleScore)
+        .join(Attribution, col(Attribution.article_id) == col(Article.id))
+        .join(ArticleScore, col(ArticleScore.article_id) == col(Article.id))
+        .where(
+            Attribution.watch_id == watch_id,
+            col(Attribution.published_at) >= since,
+            col(Attribution.published_at) <= until,
+        )
+        .order_by(col(Article.id), col(ArticleScore.id))
+    ).all()
+    newest: dict[int, tuple[Article, ArticleScore]] = {}
+    for article, score in rows:
+        newest[article.id or 0] = (article, score)
+    return list(newest.values())
+
+
+def outlets_for(session: Session, article_ids: Iterable[int]) -> dict[int, list[str]]:
+    wanted = list(set(article_ids))
+    found: dict[int, list[str]] = {i: [] for i in wanted}
+    if not wanted:
+        return found
+    for article_id, outlet in session.exec(
+        select(ArticleSource.article_id, ArticleSource.outlet)
+        .where(col(ArticleSource.article_id).in_(wanted))
+        .order_by(col(ArticleSource.id))
+    ).all():
+        if outlet not in found[article_id]:
+            found[article_id].append(outlet)
+    return found
+
+
+def open_alert(session: Session, watch_id: int) -> Alert | None:
+    return session.exec(
+        select(Alert).where(Alert.watch_id == watch_id, col(Alert.state).in_(OPEN_STATES))
+    ).first()
+
+
+def list_alerts(
+    session: Session, *, watch_id: int | None = None, states: Sequence[str] = (), limit: int = 100
+) -> Sequence[Alert]:
+    query = select(Alert).order_by(col(Alert.pending_since).desc(), col(Alert.id).desc())
+    if watch_id is not None:
+        query = query.where(Alert.watch_id == watch_id)
+    if states:
+        query = query.where(col(Alert.state).in_(list(states)))
+    return session.exec(query.limit(limit)).all()
+
+
+def active_silences(
+    session: Session, *, watch_id: int, level: str, now: datetime
+) -> Sequence[Silence]:
+    return session.exec(
+        select(Silence).where(
+            col(Silence.starts_at) <= now,
+            col(Silence.ends_at) > now,
+            or_(col(Silence.watch_id).is_(None), col(Silence.watch_id) == watch_id),
+            or_(col(Silence.level).is_(None), col(Silence.level) == level),
+        )
+    ).all()
+
+
+def list_silences(session: Session, *, now: datetime | None = None) -> Sequence[Silence]:
+    query = select(Silence).order_by(col(Silence.ends_at).desc())
+    if now is not None:
+        query = query.where(col(Silence.ends_at) > now)
+    return session.exec(query).all()
+
+
+def add_event(session: Session, event: OutboxEvent) -> None:
+    session.add(event)
+    session.flush()
+
+
+def events(session: Session, *, alert_id: int | None = None) -> Sequence[OutboxEvent]:
+    query = select(OutboxEvent).order_by(col(OutboxEvent.id))
+    if alert_id is not None:
+        query = query.where(OutboxEvent.alert_id == alert_id)
+    return session.exec(query).all()
