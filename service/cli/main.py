@@ -7,7 +7,7 @@ import random
 
 import typer
 
-from service.cli import feeds, models
+from service.cli import feeds, models, watches
 from service.cli.common import fail, friendly_errors, migrated_engine, settings
 from service.clock import utcnow
 from service.db import session_scope
@@ -16,6 +16,7 @@ from service.ops import keys as key_ops
 from service.ops.feeds import install_default_feeds
 from service.ops.models import ActiveModel
 from service.ops.poll import poll_once
+from service.ops.watches import install_default_watches
 
 app = typer.Typer(
     help="Ceasewatch: watches ceasefires and tense borders, alerts when one breaks down.",
@@ -26,6 +27,9 @@ app.add_typer(models.models_app, name="models")
 app.command("score")(models.score)
 app.command("train")(models.train)
 app.command("evaluate")(models.evaluate)
+app.add_typer(watches.app, name="watches")
+app.command("alerts")(watches.alerts)
+app.command("backtest")(watches.backtest)
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
@@ -61,6 +65,8 @@ def serve(
             report = install_default_feeds(session, now=utcnow())
             if report is not None:
                 typer.echo(f"installed {len(report.added)} default feeds")
+        for slug in install_default_watches(session, now=utcnow()):
+            typer.echo(f"enabled the default watch {slug}")
     uvicorn.run(create_app(s, role=role), host=host or s.host, port=port or s.port)
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
-from classifiers.scoring import Scorer, TextItem
+from classifiers.scoring import Score, TextItem
 from feeds.parse import Entry
 from service.models import Article, ArticleScore
 from service.ops.alerts import evaluate_watches
@@ -48,7 +48,7 @@ def ingest_entries(
     feed_id: int,
     feed_url: str,
     entries: Sequence[Entry],
-    scorer: Scorer | None,
+    scorer: TextScorer | None,
     now: datetime,
 ) -> list[NewStory]:
     """Adds unseen entries; returns the stories that are new to the database (scored).
@@ -164,6 +164,15 @@ def _near(candidates: Sequence[tuple[int, datetime]], published: datetime) -> in
     return None
 
 
+class TextScorer(Protocol):
+    """What ingestion needs of a model: classifiers.scoring.Scorer, or a stand-in that
+    answers with that model's scores (the backtest's precomputed table)."""
+
+    @property
+    def version(self) -> str: ...
+    def score(self, items: Sequence[TextItem]) -> list[Score]: ...
+
+
 class Scorable(Protocol):
     @property
     def id(self) -> int | None: ...
@@ -174,7 +183,7 @@ class Scorable(Protocol):
 
 
 def score_articles(
-    session: Session, articles: Sequence[Scorable], *, scorer: Scorer, now: datetime
+    session: Session, articles: Sequence[Scorable], *, scorer: TextScorer, now: datetime
 ) -> list[ArticleScore]:
     items = [TextItem(id=str(a.id), title=a.title, text=a.summary) for a in articles]
     rows = [

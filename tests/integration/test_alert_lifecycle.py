@@ -24,20 +24,28 @@ from service.store import feeds as feed_store
 
 T0 = datetime(2026, 2, 26, 8, 0, tzinfo=UTC)
 CALM = [
-    ("Pakistan and Afghanistan hold fresh talks in Doha as ceasefire holds",
-     "Delegations met under Qatari and Turkish mediation to consolidate the truce."),
+    (
+        "Pakistan and Afghanistan hold fresh talks in Doha as ceasefire holds",
+        "Delegations met under Qatari and Turkish mediation to consolidate the truce.",
+    ),
 ]
 CLASHES = [
-    ("Afghan forces attack Pakistani border posts, heavy clashes in Kurram",
-     "Pakistani and Afghan Taliban troops exchanged fire along the border overnight."),
-    ("Pakistani airstrikes hit Kabul, Kandahar and Paktia",
-     "Jets struck targets in three Afghan provinces, killing at least 12 people, Taliban "
-     "officials said."),
+    (
+        "Afghan forces attack Pakistani border posts, heavy clashes in Kurram",
+        "Pakistani and Afghan Taliban troops exchanged fire along the border overnight.",
+    ),
+    (
+        "Pakistani airstrikes hit Kabul, Kandahar and Paktia",
+        "Jets struck targets in three Afghan provinces, killing at least 12 people, Taliban "
+        "officials said.",
+    ),
 ]
 OPEN_WAR = [
-    ("Pakistan's defence minister declares 'open war' on Afghanistan's Taliban government",
-     "Khawaja Asif said it was now open war after the Afghan cross-border attack on Pakistani "
-     "posts."),
+    (
+        "Pakistan's defence minister declares 'open war' on Afghanistan's Taliban government",
+        "Khawaja Asif said it was now open war after the Afghan cross-border attack on Pakistani "
+        "posts.",
+    ),
 ]
 
 
@@ -51,29 +59,53 @@ class World:
             for outlet in ("dawn.example", "tolonews.example", "aljazeera.example"):
                 feed_store.add(session, url=f"https://{outlet}/rss", title=outlet, now=T0)
             enable_preset(session, "pakistan-afghanistan", now=T0)
-            update_watch(session, "pakistan-afghanistan", {
-                "warning_enter": 35, "warning_exit": 25, "critical_enter": 60,
-                "critical_exit": 45, "keep_firing_s": 3600, "reminder_s": 4 * 3600,
-                "min_sources_critical": 2, "half_life_h": 12,
-            })
+            update_watch(
+                session,
+                "pakistan-afghanistan",
+                {
+                    "warning_enter": 35,
+                    "warning_exit": 25,
+                    "critical_enter": 60,
+                    "critical_exit": 45,
+                    "keep_firing_s": 3600,
+                    "reminder_s": 4 * 3600,
+                    "min_sources_critical": 2,
+                    "half_life_h": 12,
+                },
+            )
 
     def session(self):  # type: ignore[no-untyped-def]
         engine = make_engine(self.url)
         return _Disposing(engine)
 
     def publish(self, outlet: int, stories: list[tuple[str, str]], at: datetime) -> None:
-        feed_url = ["https://dawn.example/rss", "https://tolonews.example/rss",
-                    "https://aljazeera.example/rss"][outlet]
+        feed_url = [
+            "https://dawn.example/rss",
+            "https://tolonews.example/rss",
+            "https://aljazeera.example/rss",
+        ][outlet]
         host = feed_url.split("/")[2]
         entries = [
-            Entry(guid=f"{host}/{title}", title=title, summary=summary,
-                  link=f"https://{host}/news/{abs(hash(title)) % 10**8}", published=at,
-                  language="en", content_hash=content_hash(title, summary))
+            Entry(
+                guid=f"{host}/{title}",
+                title=title,
+                summary=summary,
+                link=f"https://{host}/news/{abs(hash(title)) % 10**8}",
+                published=at,
+                language="en",
+                content_hash=content_hash(title, summary),
+            )
             for title, summary in stories
         ]
         with self.session() as session:
-            ingest_entries(session, feed_id=outlet + 1, feed_url=feed_url, entries=entries,
-                           scorer=self.scorer, now=at)
+            ingest_entries(
+                session,
+                feed_id=outlet + 1,
+                feed_url=feed_url,
+                entries=entries,
+                scorer=self.scorer,
+                now=at,
+            )
 
     def evaluate(self, at: datetime) -> Evaluation:
         with self.session() as session:
@@ -126,8 +158,11 @@ def test_episode_from_calm_to_resolution(engine: Engine, database_url: str) -> N
     assert [e.type for e in world.events()] == ["alert.firing"]
 
     # A second outlet carries the story: corroborated, the same alert escalates.
-    world.publish(1, OPEN_WAR[:1] and [(OPEN_WAR[0][0] + " - TOLOnews", OPEN_WAR[0][1])],
-                  T0 + timedelta(hours=1, minutes=20))
+    world.publish(
+        1,
+        OPEN_WAR[:1] and [(OPEN_WAR[0][0] + " - TOLOnews", OPEN_WAR[0][1])],
+        T0 + timedelta(hours=1, minutes=20),
+    )
     events = world.events()
     assert [e.type for e in events] == ["alert.firing", "alert.escalated"]
     assert events[1].level == "critical" and events[1].alert_id == events[0].alert_id
@@ -142,9 +177,16 @@ def test_episode_from_calm_to_resolution(engine: Engine, database_url: str) -> N
     # Silence critical notifications for six hours: no reminder while silenced.
     with world.session() as session:
         watch = session.exec(select(Watch)).one()
-        session.add(Silence(watch_id=watch.id, level="critical",
-                            starts_at=T0 + timedelta(hours=2), ends_at=T0 + timedelta(hours=8),
-                            comment="known, handled", created_at=T0 + timedelta(hours=2)))
+        session.add(
+            Silence(
+                watch_id=watch.id,
+                level="critical",
+                starts_at=T0 + timedelta(hours=2),
+                ends_at=T0 + timedelta(hours=8),
+                comment="known, handled",
+                created_at=T0 + timedelta(hours=2),
+            )
+        )
     for hour in (3, 6, 7):
         world.evaluate(T0 + timedelta(hours=hour))
     assert [e.type for e in world.events()] == ["alert.firing", "alert.escalated"]
