@@ -46,5 +46,14 @@ class Settings(BaseSettings):
     backoff_base_s: float = 60.0
     backoff_cap_s: float = 6 * 3600.0
 
+    # Webhook delivery.
+    deliver_every_s: float = 1.0
+    delivery_lease_s: float = 60.0
+    delivery_timeout_s: float = 15.0
+    delivery_concurrency: int = 100
+    delivery_per_endpoint: int = 4
+    disable_failing_after_days: float = 3.0
+    external_url: str = "http://127.0.0.1:8000"
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -21,6 +21,7 @@ from service.clock import utcnow
 from service.config import Settings
 from service.db import session_scope
 from service.ops.alerts import evaluate_watches
+from service.ops.deliver import deliver_due
 from service.ops.job_health import record_miss, record_run
 from service.ops.models import ActiveModel
 from service.ops.poll import poll_once
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 POLL_JOB = "poll"
 MODEL_JOB = "model_refresh"
 EVALUATE_JOB = "evaluate_alerts"
+DELIVER_JOB = "deliver_webhooks"
 MODEL_REFRESH_S = 60
 
 
@@ -107,6 +109,18 @@ def build_scheduler(engine: Engine, settings: Settings, model: ActiveModel) -> B
         coalesce=True,
         max_instances=1,
         misfire_grace_time=max(1, int(settings.evaluate_every_s)),
+    )
+
+    scheduler.add_job(
+        run_recorded,
+        "interval",
+        seconds=settings.deliver_every_s,
+        args=(engine, DELIVER_JOB, lambda: deliver_due(engine, settings=settings, rng=rng)),
+        id=DELIVER_JOB,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=max(1, int(settings.deliver_every_s)),
+        next_run_time=first_run,
     )
 
     def on_missed(event: JobEvent) -> None:

@@ -270,3 +270,67 @@ class OutboxEvent(SQLModel, table=True):
     level: str | None = Field(default=None, max_length=20)
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+
+
+class Subscription(SQLModel, table=True):
+    """A webhook receiver: which watches, levels and events it wants, and in which format."""
+
+    __tablename__ = "subscriptions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_key_id: int | None = Field(
+        default=None, foreign_key="api_keys.id", index=True, ondelete="SET NULL"
+    )
+    url: str = Field(max_length=2048)
+    watches: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    min_level: str = Field(default="warning", max_length=20)
+    events: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    format: str = Field(default="standard", max_length=20)
+    secret: str = Field(max_length=100)
+    previous_secret: str | None = Field(default=None, max_length=100)
+    previous_secret_until: datetime | None = _utc()
+    enabled: bool = True
+    disabled_reason: str | None = Field(default=None, max_length=500)
+    consecutive_failures: int = 0
+    failing_since: datetime | None = _utc()
+    circuit_open_until: datetime | None = _utc()
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class Delivery(SQLModel, table=True):
+    """One event for one subscription: claimed with a lease, retried, or dead-lettered."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_id", "subscription_id", name="uq_delivery_event_subscription"),
+        Index("ix_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="outbox_events.id", index=True, ondelete="CASCADE")
+    subscription_id: int = Field(foreign_key="subscriptions.id", index=True, ondelete="CASCADE")
+    alert_id: int | None = Field(default=None, index=True)  # keeps one alert's events in order
+    status: str = Field(default="pending", max_length=20)  # pending|delivered|failed|rejected
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = _utc()
+    last_status: int | None = None
+    last_error: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    delivered_at: datetime | None = _utc()
+
+
+class DeliveryAttempt(SQLModel, table=True):
+    """Every attempt, kept: what was answered, how fast, and what went wrong."""
+
+    __tablename__ = "delivery_attempts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(foreign_key="deliveries.id", index=True, ondelete="CASCADE")
+    at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    status_code: int | None = None
+    latency_s: float = 0.0
+    outcome: str = Field(max_length=20)
+    response_excerpt: str = Field(default="", max_length=4096)
+    error: str | None = Field(default=None, max_length=1000)

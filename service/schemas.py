@@ -162,3 +162,80 @@ class SilenceOut(BaseModel):
     ends_at: datetime
     comment: str
     created_by: str | None
+
+
+class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(min_length=1, max_length=2048)
+    watches: list[str] = Field(default_factory=list, description="slugs; empty means all")
+    min_level: Literal["warning", "critical"] = "warning"
+    events: list[str] = Field(default_factory=list, description="types; empty means all")
+    format: Literal["standard", "alertmanager", "slack"] = "standard"
+
+
+class SubscriptionPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str | None = Field(default=None, min_length=1, max_length=2048)
+    watches: list[str] | None = None
+    min_level: Literal["warning", "critical"] | None = None
+    events: list[str] | None = None
+    format: Literal["standard", "alertmanager", "slack"] | None = None
+    enabled: bool | None = None
+
+
+class SubscriptionOut(BaseModel):
+    id: int
+    url: str
+    watches: list[str]
+    min_level: str
+    events: list[str]
+    format: str
+    secret: str
+    enabled: bool
+    disabled_reason: str | None
+    consecutive_failures: int
+    failing_since: datetime | None
+    circuit_open_until: datetime | None
+    created_at: datetime
+
+
+class AttemptOut(BaseModel):
+    at: datetime
+    status_code: int | None
+    latency_s: float
+    outcome: str
+    response_excerpt: str
+    error: str | None
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    webhook_id: str
+    type: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_status: int | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+    attempt_log: list[AttemptOut]
+
+
+class TestSendOut(BaseModel):
+    outcome: str
+    status: int | None
+    latency_s: float
+    response_excerpt: str
+    error: str | None
+
+
+class StatusOut(BaseModel):
+    status: str
+    version: str
+    uptime_s: float
+    watches: list[dict[str, Any]]
+    feeds: dict[str, int]
+    deliveries: dict[str, int]
+    model: dict[str, Any] | None
+    jobs: list[dict[str, Any]]

@@ -7,8 +7,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from service.api.deps import ContextDep, SessionDep, Viewer
+from service.clock import utcnow
 from service.migrate import is_at_head
 from service.ops import models as model_ops
+from service.ops import status as status_ops
 from service.schemas import (
     ArticleOut,
     HealthOut,
@@ -16,6 +18,7 @@ from service.schemas import (
     ModelOut,
     Problem,
     ScoreOut,
+    StatusOut,
 )
 from service.store import articles as article_store
 from service.store import state
@@ -51,6 +54,18 @@ def readyz(ctx: ContextDep) -> JSONResponse:
     ready = all(v == "ok" or v.startswith("ok ") for v in checks.values())
     body = HealthOut(status="ok" if ready else "unavailable", checks=checks)
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
+
+
+@router.get("/api/v1/status", response_model=StatusOut, responses=AUTH_ERRORS, tags=["system"])
+def status(session: SessionDep, ctx: ContextDep, _: Viewer) -> StatusOut:
+    """Whether things are fine: watches, feed health, delivery backlog, model, jobs."""
+    body = status_ops.status(
+        session,
+        now=utcnow(),
+        started_at=ctx.started_at,
+        stale_after_s=3 * ctx.settings.max_interval_s,
+    )
+    return StatusOut.model_validate(body)
 
 
 @router.get(

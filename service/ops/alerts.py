@@ -22,6 +22,7 @@ from sqlmodel import Session
 from service.models import Alert, OutboxEvent, Watch
 from service.ops import stability
 from service.ops.evidence import contributions_for, evidence_items, rationale
+from service.ops.outbox import publish
 from service.store import watches as watch_store
 
 LEVELS = {"warning": 1, "critical": 2}
@@ -163,7 +164,8 @@ def _notify(session: Session, alert: Alert, watch: Watch, *, now: datetime) -> l
     if kind is None:
         return []
     alert.notified_level, alert.last_notified_at = alert.level, now
-    session.add(
+    publish(
+        session,
         OutboxEvent(
             event_id=f"msg_{uuid.uuid4().hex}",
             type=kind,
@@ -176,9 +178,9 @@ def _notify(session: Session, alert: Alert, watch: Watch, *, now: datetime) -> l
                 "data": alert_payload(alert, watch),
             },
             created_at=now,
-        )
+        ),
+        now=now,
     )
-    session.flush()
     return [kind]
 
 

@@ -109,3 +109,17 @@ def test_opml_round_trip_and_hostile_documents(client: TestClient) -> None:
     assert refused.status_code == 422 and "OPML" in refused.json()["detail"]
     huge = client.post("/api/v1/feeds/import", content=b" " * (6 * 1024 * 1024), headers=admin)
     assert huge.status_code == 413
+
+
+def test_status_says_whether_things_are_fine(client: TestClient, engine: Engine) -> None:
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    client.post("/api/v1/watches/presets/pakistan-afghanistan", headers=admin)
+    client.post("/api/v1/feeds", json={"url": "https://www.dawn.com/feeds/home"}, headers=admin)
+    body = client.get("/api/v1/status", headers=key(engine, "viewer")).json()
+    assert body["status"] == "ok" and body["version"] and body["uptime_s"] >= 0
+    assert body["watches"][0]["slug"] == "pakistan-afghanistan"
+    assert body["watches"][0]["level"] == "calm" and body["watches"][0]["trend"] == "unchanged"
+    assert body["feeds"] == {"total": 1, "new": 1}
+    assert body["deliveries"] == {"backlog": 0, "dead_letters": 0, "rejected": 0}
+    assert body["model"]["version"] and "age_days" in body["model"]
+    assert client.get("/api/v1/status").status_code == 401

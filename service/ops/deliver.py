@@ -1,0 +1,223 @@
+"""The delivery use case: claim due deliveries, send signed POSTs, record every attempt,
+reschedule with backoff or dead-letter.
+
+Sending happens outside any transaction; each result is written in a short transaction of its
+own. At-least-once on the wire: `webhook-id` is the event's id, the same on every retry, so
+receivers can drop duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from service.clock import utcnow
+from service.config import Settings
+from service.db import session_scope
+from service.models import Delivery, DeliveryAttempt, OutboxEvent, Subscription
+from service.store import deliveries as delivery_store
+from service.webhooks import retry, signing
+from service.webhooks.formats import render
+from service.webhooks.sender import SendResult, make_client, send
+
+CIRCUIT_AFTER_FAILURES = 5
+CIRCUIT_BASE_S = 30.0
+CIRCUIT_CAP_S = 3600.0
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    delivery_id: int
+    subscription_id: int
+    url: str
+    msg_id: str
+    body: bytes
+    secrets: tuple[str, ...]
+
+
+@dataclass
+class DeliveryReport:
+    outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def attempted(self) -> int:
+        return sum(self.outcomes.values())
+
+
+def secrets_of(subscription: Subscription, *, now: datetime) -> tuple[str, ...]:
+    """During a rotation both secrets sign, so receivers on either verify."""
+    if subscription.previous_secret and (
+        subscription.previous_secret_until is None or subscription.previous_secret_until > now
+    ):
+        return (subscription.secret, subscription.previous_secret)
+    return (subscription.secret,)
+
+
+def prepare(session: Session, delivery: Delivery, *, settings: Settings, now: datetime) -> Outgoing:
+    event = session.get(OutboxEvent, delivery.event_id)
+    subscription = session.get(Subscription, delivery.subscription_id)
+    assert event is not None and subscription is not None
+    body = render(
+        subscription.format,
+        event.payload,
+        event_id=event.event_id,
+        external_url=settings.external_url,
+    )
+    return Outgoing(
+        delivery.id or 0,
+        subscription.id or 0,
+        subscription.url,
+        event.event_id,
+        body,
+        secrets_of(subscription, now=now),
+    )
+
+
+def deliver_due(
+    engine: Engine,
+    *,
+    settings: Settings,
+    now: Callable[[], datetime] = utcnow,
+    rng: random.Random | None = None,
+    owner: str | None = None,
+    limit: int = 500,
+) -> DeliveryReport:
+    owner = owner or uuid.uuid4().hex
+    rng = rng or random.Random()
+    started = now()
+    with session_scope(engine) as session:
+        claimed = delivery_store.claim_due(
+            session, owner=owner, now=started, lease_s=settings.delivery_lease_s, limit=limit
+        )
+        outgoing = [prepare(session, d, settings=settings, now=started) for d in claimed]
+    report = DeliveryReport()
+    if outgoing:
+        asyncio.run(_send_all(engine, outgoing, settings, now, rng, owner, report))
+    return report
+
+
+async def _send_all(
+    engine: Engine,
+    outgoing: list[Outgoing],
+    settings: Settings,
+    now: Callable[[], datetime],
+    rng: random.Random,
+    owner: str,
+    report: DeliveryReport,
+) -> None:
+    per_endpoint: defaultdict[int, asyncio.Semaphore] = defaultdict(
+        lambda: asyncio.Semaphore(settings.delivery_per_endpoint)
+    )
+    loop = asyncio.get_running_loop()
+    # One writer thread keeps database writes serial (no SQLite lock contention) while the
+    # event loop keeps sending.
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ceasewatch-deliveries")
+
+    async def one(item: Outgoing) -> None:
+        async with per_endpoint[item.subscription_id]:
+            stamp = int(now().timestamp())  # per attempt, as Standard Webhooks asks
+            headers = signing.headers(
+                msg_id=item.msg_id, timestamp=stamp, body=item.body, secrets=item.secrets
+            )
+            result = await send(
+                client,
+                item.url,
+                body=item.body,
+                headers=headers,
+                allow_private=settings.allow_private_targets,
+                timeout_s=settings.delivery_timeout_s,
+            )
+        outcome = await loop.run_in_executor(
+            writer, record, engine, item, result, now(), rng, owner, settings
+        )
+        report.outcomes[outcome] += 1
+
+    try:
+        async with make_client(max_connections=settings.delivery_concurrency) as client:
+            await asyncio.gather(*(one(item) for item in outgoing))
+    finally:
+        writer.shutdown(wait=True)
+
+
+def record(
+    engine: Engine,
+    item: Outgoing,
+    result: SendResult,
+    now: datetime,
+    rng: random.Random,
+    owner: str,
+    settings: Settings,
+) -> str:
+    """Writes one attempt and its consequences; returns the delivery's new status."""
+    with session_scope(engine) as session:
+        delivery = session.get(Delivery, item.delivery_id)
+        subscription = session.get(Subscription, item.subscription_id)
+        if delivery is None or subscription is None:
+            return "gone"
+        delivery_store.add_attempt(
+            session,
+            DeliveryAttempt(
+                delivery_id=item.delivery_id,
+                at=now,
+                status_code=result.status,
+                latency_s=result.latency_s,
+                outcome=result.outcome,
+                response_excerpt=result.response_excerpt[:4096],
+                error=(result.error or "")[:1000] or None,
+            ),
+        )
+        delivery.attempts += 1
+        delivery.last_status, delivery.last_error = result.status, result.error
+        if delivery.lease_owner == owner:
+            delivery.lease_owner, delivery.lease_until = None, None
+        if result.outcome == "ok":
+            delivery.status, delivery.delivered_at = "delivered", now
+            subscription.consecutive_failures = 0
+            subscription.failing_since = subscription.circuit_open_until = None
+            return delivery.status
+        _count_failure(subscription, now=now, settings=settings)
+        if result.outcome == "retry":
+            delay = retry.next_delay_s(
+                delivery.attempts, retry_after_s=result.retry_after_s, rng=rng
+            )
+            if delay is None:
+                delivery.status = "failed"  # a dead letter: listed, and can be replayed
+            else:
+                delivery.next_attempt_at = now + timedelta(seconds=delay)
+        else:
+            delivery.status = "rejected"
+            if result.outcome == "gone":
+                _disable(
+                    subscription, f"the receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC"
+                )
+        return delivery.status
+
+
+def _count_failure(subscription: Subscription, *, now: datetime, settings: Settings) -> None:
+    subscription.consecutive_failures += 1
+    subscription.failing_since = subscription.failing_since or now
+    extra = subscription.consecutive_failures - CIRCUIT_AFTER_FAILURES
+    if extra >= 0:
+        pause = min(CIRCUIT_CAP_S, CIRCUIT_BASE_S * 2**extra)
+        subscription.circuit_open_until = now + timedelta(seconds=pause)
+    failing_for = now - subscription.failing_since
+    if failing_for >= timedelta(days=settings.disable_failing_after_days):
+        _disable(
+            subscription,
+            f"every delivery failed for {failing_for.days} days "
+            f"(since {subscription.failing_since:%Y-%m-%d %H:%M} UTC)",
+        )
+
+
+def _disable(subscription: Subscription, reason: str) -> None:
+    subscription.enabled = False
+    subscription.disabled_reason = reason
