@@ -1,0 +1,224 @@
+"""POST one signed webhook and say what happened, without ever raising for network trouble.
+
+The target is resolved and checked when we connect, not only when the subscription was saved:
+a name that pointed at a public address then may point at 127.0.0.1 or the cloud metadata
+service now (DNS rebinding). We connect to exactly the addresses the check approved and keep
+the name in the Host header and TLS SNI, through the same helper feed fetches use.
+
+Redirects are never followed: the receiver's URL is what its owner registered and we checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import httpx
+
+from feeds.errors import FetchError
+
+# Private to feeds.fetch, imported on purpose: it is the one place that knows how to pin a
+# request to a checked address (Host, SNI, no TLS connection reuse across names). It builds a
+# GET; ``_post_to`` re-issues its URL, headers and extensions as a POST with our body.
+from feeds.fetch import _pinned_request, parse_retry_after
+from feeds.netguard import resolve_checked
+from service.webhooks.retry import classify
+from service.webhooks.signing import USER_AGENT
+
+BLOCKED = "blocked"
+# A name with several addresses (IPv6 and IPv4, say): try a few before calling it unreachable.
+_MAX_ADDRESSES_TRIED = 3
+
+# Queue sends here rather than in httpcore's pool, whose wait queue is rescanned on every
+# event (quadratic for a thousand-subscription fan-out). The send's deadline starts once a
+# slot is free: waiting behind other receivers is not this receiver's slowness.
+_SLOTS: weakref.WeakKeyDictionary[httpx.AsyncClient, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: int | None  # the receiver's HTTP status; None when there was no answer
+    latency_s: float  # from the start of the attempt until its answer (or the giving up)
+    response_excerpt: str  # at most max_response_bytes of the answer, as text
+    error: str | None  # what went wrong, in words, for the owner's delivery log
+    retry_after_s: float | None  # the receiver's Retry-After, when it sent one
+    outcome: str  # ok | retry | gone | reject (retry.classify) or blocked (refused target)
+
+
+def make_client(*, max_connections: int = 100) -> httpx.AsyncClient:
+    """A client for ``send``. No redirects, no environment proxies (the address check must
+    see the real target), and identity encoding so a response excerpt cannot be a gzip bomb."""
+    client = httpx.AsyncClient(
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
+        timeout=httpx.Timeout(15.0),
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
+        follow_redirects=False,
+        trust_env=False,
+    )
+    _SLOTS[client] = asyncio.Semaphore(max_connections)
+    return client
+
+
+def _post_to(
+    client: httpx.AsyncClient, url: str, address: str, body: bytes, headers: Mapping[str, str]
+) -> httpx.Request:
+    pinned = _pinned_request(client, url, address, dict(headers))
+    return client.build_request(
+        "POST", pinned.url, headers=pinned.headers, content=body, extensions=pinned.extensions
+    )
+
+
+async def _excerpt(response: httpx.Response, max_bytes: int, *, budget_s: float) -> str:
+    """Up to ``max_bytes`` of the answer. The status already arrived, so a body that stalls
+    or breaks only shortens the excerpt; it must not turn a 200 into a retry (a duplicate)."""
+    # Raw bytes: we asked for identity encoding, and a receiver ignoring that gets its
+    # compressed bytes shown rather than us inflating them without bound.
+    data = bytearray()
+    try:
+        async with asyncio.timeout(budget_s):
+            async for chunk in response.aiter_raw():
+                data += chunk
+                if len(data) >= max_bytes:
+                    break
+    except (TimeoutError, httpx.HTTPError, OSError):
+        pass
+    return bytes(data[:max_bytes]).decode("utf-8", errors="replace")
+
+
+def _status_error(response: httpx.Response, outcome: str) -> str | None:
+    status = response.status_code
+    if outcome == "ok":
+        return None
+    answer = f"receiver answered {status} {response.reason_phrase}".rstrip()
+    if 300 <= status < 400:
+        location = response.headers.get("location") or "(no Location)"
+        return f"{answer}, redirect to {location} not followed"
+    return answer
+
+
+async def _connect(
+    client: httpx.AsyncClient,
+    url: str,
+    addresses: list[str],
+    body: bytes,
+    headers: Mapping[str, str],
+) -> httpx.Response | str:
+    """The streamed response from the first address that accepts, or why none did."""
+    last_error: httpx.ConnectError | None = None
+    for address in addresses[:_MAX_ADDRESSES_TRIED]:
+        request = _post_to(client, url, address, body, headers)
+        try:
+            return await client.send(request, stream=True)
+        except httpx.ConnectError as exc:
+            last_error = exc
+    return f"cannot connect to {url}: {_words(last_error)}"
+
+
+def _words(exc: BaseException | None) -> str:
+    text = str(exc) if exc is not None else ""
+    return text or (type(exc).__name__ if exc is not None else "no address to try")
+
+
+def _no_answer(started: float, error: str, outcome: str = "retry") -> SendResult:
+    return SendResult(
+        status=None,
+        latency_s=time.monotonic() - started,
+        response_excerpt="",
+        error=error,
+        retry_after_s=None,
+        outcome=outcome,
+    )
+
+
+async def _send_now(
+    client: httpx.AsyncClient,
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    allow_private: bool,
+    timeout_s: float,
+    max_response_bytes: int,
+) -> SendResult:
+    started = time.monotonic()
+    try:
+        async with asyncio.timeout(timeout_s):
+            try:
+                addresses = await resolve_checked(url, allow_private=allow_private)
+            except FetchError as exc:
+                # A name that does not resolve may resolve tomorrow; a refused address or a
+                # malformed URL will not, and we must not even try to connect.
+                outcome = "retry" if exc.kind == "dns" else BLOCKED
+                return _no_answer(started, exc.message, outcome)
+            response = await _connect(client, url, addresses, body, headers)
+    except (TimeoutError, httpx.TimeoutException):
+        return _no_answer(started, f"no answer from {url} within {timeout_s:g} s (timed out)")
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        return _no_answer(started, f"not a deliverable URL: {url!r} ({exc})", BLOCKED)
+    except (httpx.TransportError, OSError) as exc:
+        # Reset connections, truncated answers, protocol errors: the exchange broke.
+        return _no_answer(
+            started, f"connection to {url} failed: {type(exc).__name__}: {_words(exc)}"
+        )
+    if isinstance(response, str):
+        return _no_answer(started, response)
+    latency = time.monotonic() - started
+    try:
+        outcome = classify(response.status_code)
+        # The excerpt gets what is left of the deadline, but at least a moment.
+        budget = max(0.5, timeout_s - latency)
+        excerpt = await _excerpt(response, max_response_bytes, budget_s=budget)
+    finally:
+        with contextlib.suppress(httpx.HTTPError, OSError):
+            await response.aclose()
+    return SendResult(
+        status=response.status_code,
+        latency_s=latency,
+        response_excerpt=excerpt,
+        error=_status_error(response, outcome),
+        retry_after_s=parse_retry_after(response.headers.get("retry-after")),
+        outcome=outcome,
+    )
+
+
+async def send(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    body: bytes,
+    headers: Mapping[str, str],
+    allow_private: bool,
+    timeout_s: float = 15.0,
+    max_response_bytes: int = 4096,
+) -> SendResult:
+    """POST ``body`` with ``headers`` to ``url``; the whole attempt (DNS, connect, answer,
+    excerpt) is bounded by ``timeout_s``. Network problems come back as ``outcome="retry"``."""
+    slots = _SLOTS.get(client)
+    if slots is None:  # a client not made by make_client: the caller bounds concurrency
+        return await _send_now(
+            client,
+            url,
+            body,
+            headers,
+            allow_private=allow_private,
+            timeout_s=timeout_s,
+            max_response_bytes=max_response_bytes,
+        )
+    async with slots:
+        return await _send_now(
+            client,
+            url,
+            body,
+            headers,
+            allow_private=allow_private,
+            timeout_s=timeout_s,
+            max_response_bytes=max_response_bytes,
+        )
