@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     deliver_every_s: float = 1.0
     delivery_lease_s: float = 60.0
     delivery_timeout_s: float = 15.0
-    delivery_concurrency: int = 100
+    delivery_concurrency: int = 200
     delivery_per_endpoint: int = 4
     disable_failing_after_days: float = 3.0
     external_url: str = "http://127.0.0.1:8000"

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from classifiers.artifacts import ModelLoadError, default_model_path, load_model
-from classifiers.scoring import Scorer
+from classifiers.scoring import Scorer, TextItem
 from service.db import session_scope
 from service.models import ModelPromotion, ModelVersion
 from service.ops.errors import Conflict, InputError, NotFound
@@ -101,8 +101,13 @@ def rollback(session: Session, *, now: datetime) -> ModelVersion:
 
 @functools.lru_cache(maxsize=4)
 def load_verified(path: Path, sha256: str) -> Scorer:
-    """Each artifact is loaded once per process, however many apps or commands ask for it."""
-    return load_model(path, expected_sha256=sha256)
+    """Each artifact is loaded once per process, however many apps or commands ask for it.
+
+    One tiny text is scored right away so the gazetteer is built at start, not during the
+    first poll (about 0.25 s)."""
+    scorer = load_model(path, expected_sha256=sha256)
+    scorer.score([TextItem(id="warm-up", text="Kabul")])
+    return scorer
 
 
 class ActiveModel:

@@ -22,8 +22,10 @@ def rss(outlet: str, stories: list[tuple[str, str]]) -> bytes:
         f"<title>{t}</title><description>{d}</description></item>"
         for i, (t, d) in enumerate(stories)
     )
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{outlet}</title>'
-            f"{items}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{outlet}</title>'
+        f"{items}</channel></rss>"
+    ).encode()
 
 
 def test_corroborated_breakdown_reaches_the_subscriber(env: dict[str, str]) -> None:  # noqa: F811
@@ -31,26 +33,40 @@ def test_corroborated_breakdown_reaches_the_subscriber(env: dict[str, str]) -> N
     base = f"http://127.0.0.1:{port}"
     auth = {"Authorization": f"Bearer {ADMIN}"}
     env = {**env, "CEASEWATCH_DELIVER_EVERY_S": "0.5"}
-    with FeedServer() as feeds, WebhookReceiver("whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY") as rx:
+    with (
+        FeedServer() as feeds,
+        WebhookReceiver("whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY") as rx,
+    ):
         feeds.static("/dawn.xml", rss("www.dawn.com", CLASHES + OPEN_WAR))
-        feeds.static("/tolo.xml", rss("tolonews.com", [(OPEN_WAR[0][0] + " - TOLOnews",
-                                                         OPEN_WAR[0][1])]))
-        proc = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        feeds.static(
+            "/tolo.xml", rss("tolonews.com", [(OPEN_WAR[0][0] + " - TOLOnews", OPEN_WAR[0][1])])
+        )
+        proc = subprocess.Popen(
+            [*CLI, "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             wait_until(lambda: httpx.get(f"{base}/readyz").status_code == 200)
-            sub = httpx.post(f"{base}/api/v1/subscriptions", headers=auth, json={
-                "url": rx.url("/desk"), "watches": ["pakistan-afghanistan"]}).json()
+            sub = httpx.post(
+                f"{base}/api/v1/subscriptions",
+                headers=auth,
+                json={"url": rx.url("/desk"), "watches": ["pakistan-afghanistan"]},
+            ).json()
             rx.use_secret("/desk", sub["secret"])
             for path in ("/dawn.xml", "/tolo.xml"):
-                answer = httpx.post(f"{base}/api/v1/feeds", headers=auth,
-                                    json={"url": feeds.url(path)})
+                answer = httpx.post(
+                    f"{base}/api/v1/feeds", headers=auth, json={"url": feeds.url(path)}
+                )
                 assert answer.status_code == 201, answer.text
             added = time.monotonic()
 
             def critical() -> bool:
-                return any(d.payload["data"]["alert"]["level"] == "critical"
-                           for d in rx.accepted("/desk"))
+                return any(
+                    d.payload["data"]["alert"]["level"] == "critical" for d in rx.accepted("/desk")
+                )
 
             wait_until(critical, timeout_s=60)
             latency = time.monotonic() - added
@@ -71,8 +87,9 @@ def test_corroborated_breakdown_reaches_the_subscriber(env: dict[str, str]) -> N
             status = httpx.get(f"{base}/api/v1/status", headers=auth).json()
             watch = next(w for w in status["watches"] if w["slug"] == "pakistan-afghanistan")
             assert watch["level"] == "critical"
-            deliveries = httpx.get(f"{base}/api/v1/subscriptions/{sub['id']}/deliveries",
-                                   headers=auth).json()
+            deliveries = httpx.get(
+                f"{base}/api/v1/subscriptions/{sub['id']}/deliveries", headers=auth
+            ).json()
             assert {d["status"] for d in deliveries} == {"delivered"}
             assert {d["webhook_id"] for d in deliveries} == {d.webhook_id for d in got}
             assert rx.rejected() == []

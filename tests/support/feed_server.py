@@ -327,8 +327,11 @@ class FeedServer:
         def handler(_request: Request) -> Response:
             chunks = (body[i : i + 1] for i in range(len(body)))
             return Response(
-                200, headers=[("Content-Type", RSS_TYPE)], chunks=chunks,
-                content_length=len(body), chunk_delay_s=interval_s,
+                200,
+                headers=[("Content-Type", RSS_TYPE)],
+                chunks=chunks,
+                content_length=len(body),
+                chunk_delay_s=interval_s,
             )
 
         self.route(path, handler)
@@ -342,7 +345,9 @@ class FeedServer:
 
         def handler(_request: Request) -> Response:
             return Response(
-                200, headers=[("Content-Type", RSS_TYPE)], chunks=_filler(size),
+                200,
+                headers=[("Content-Type", RSS_TYPE)],
+                chunks=_filler(size),
                 content_length=size if declare_length else None,
             )
 

@@ -50,8 +50,13 @@ def fetch_error(url: str, **kw: Any) -> FetchError:
 
 
 def test_plain_fetch_returns_body_and_validators(feed_server: FeedServer) -> None:
-    feed_server.static("/plain.xml", RSS, etag=ETAG, last_modified=LAST_MODIFIED,
-                       headers=[("Cache-Control", "max-age=300"), ("Expires", LAST_MODIFIED)])
+    feed_server.static(
+        "/plain.xml",
+        RSS,
+        etag=ETAG,
+        last_modified=LAST_MODIFIED,
+        headers=[("Cache-Control", "max-age=300"), ("Expires", LAST_MODIFIED)],
+    )
     result = run(fetch(feed_server.url("/plain.xml")))
     assert result.status == 200
     assert result.body == RSS
@@ -230,8 +235,20 @@ def test_names_are_resolved_once_and_host_header_kept(feed_server: FeedServer) -
 
 @pytest.mark.parametrize(
     "host",
-    ["127.0.0.1", "localhost", "[::1]", "10.0.0.7", "192.168.1.1", "169.254.169.254",
-     "[fd00:ec2::254]", "[fe80::1]", "[fc00::5]", "0.0.0.0", "224.0.0.1", "[::ffff:127.0.0.1]"],
+    [
+        "127.0.0.1",
+        "localhost",
+        "[::1]",
+        "10.0.0.7",
+        "192.168.1.1",
+        "169.254.169.254",
+        "[fd00:ec2::254]",
+        "[fe80::1]",
+        "[fc00::5]",
+        "0.0.0.0",
+        "224.0.0.1",
+        "[::ffff:127.0.0.1]",
+    ],
 )
 def test_private_targets_are_refused_without_allow_private(
     feed_server: FeedServer, host: str
@@ -257,8 +274,10 @@ def test_many_concurrent_fetches_over_a_pattern_route(feed_server: FeedServer) -
         # make_client's default pool, as the service will use it for a thousand feeds.
         async with make_client(user_agent="t") as client:
             return await asyncio.gather(
-                *(fetch_feed(client, feed_server.url(f"/feed/{n}.xml"), allow_private=True)
-                  for n in range(1000))
+                *(
+                    fetch_feed(client, feed_server.url(f"/feed/{n}.xml"), allow_private=True)
+                    for n in range(1000)
+                )
             )
 
     results = run(fetch_all())
@@ -300,10 +319,26 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     return cert, key
 

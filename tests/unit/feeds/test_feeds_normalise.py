@@ -45,11 +45,18 @@ def test_html_to_text_survives_broken_markup() -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("HTTPS://WWW.BBC.co.uk:443/news/x?at_medium=RSS&at_campaign=rss",
-         "https://www.bbc.co.uk/news/x"),
-        ("http://Example.com:80/a?b=2&a=1&utm_source=x&fbclid=y#frag", "http://example.com/a?a=1&b=2"),
-        ("https://example.com:8443/a?gclid=1&mc_cid=2&mc_eid=3&ocid=4&cmpid=5&ref=6&smid=7",
-         "https://example.com:8443/a"),
+        (
+            "HTTPS://WWW.BBC.co.uk:443/news/x?at_medium=RSS&at_campaign=rss",
+            "https://www.bbc.co.uk/news/x",
+        ),
+        (
+            "http://Example.com:80/a?b=2&a=1&utm_source=x&fbclid=y#frag",
+            "http://example.com/a?a=1&b=2",
+        ),
+        (
+            "https://example.com:8443/a?gclid=1&mc_cid=2&mc_eid=3&ocid=4&cmpid=5&ref=6&smid=7",
+            "https://example.com:8443/a",
+        ),
         ("https://www.aljazeera.com/news/x?traffic_source=rss", "https://www.aljazeera.com/news/x"),
         ("https://example.com", "https://example.com/"),
         ("https://example.com/a%20b?q=x+y", "https://example.com/a%20b?q=x%20y"),

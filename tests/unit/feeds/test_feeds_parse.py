@@ -47,7 +47,9 @@ def test_every_feedparser_edge_case_parses_or_fails_clearly(
     for (route, _path), fetched in zip(files, _serve_and_fetch(feed_server, files), strict=True):
         try:
             feed = parse_feed(
-                fetched.body, content_type=fetched.content_type, url=fetched.url,
+                fetched.body,
+                content_type=fetched.content_type,
+                url=fetched.url,
                 fetched_at=FETCHED_AT,
             )
         except FeedParseError as exc:
@@ -81,8 +83,9 @@ def test_http_charset_overrides_the_xml_declaration(
     ).encode("iso-8859-1")
     feed_server.static("/latin1.xml", doc, content_type="text/xml; charset=iso-8859-1")
     fetched = asyncio.run(_fetch_one(feed_server, "/latin1.xml"))
-    feed = parse_feed(fetched.body, content_type=fetched.content_type, url=fetched.url,
-                      fetched_at=FETCHED_AT)
+    feed = parse_feed(
+        fetched.body, content_type=fetched.content_type, url=fetched.url, fetched_at=FETCHED_AT
+    )
     assert feed.entries[0].title == "Caf\u00e9 talks"
 
 
@@ -95,8 +98,12 @@ def test_real_captures_yield_clean_entries(feed_server: FeedServer, shared_feeds
     files = _files(shared_feeds / "captures", "cap")
     assert len(files) == CAPTURES
     for (route, _), fetched in zip(files, _serve_and_fetch(feed_server, files), strict=True):
-        feed = parse_feed(fetched.body, content_type=fetched.content_type or "application/rss+xml",
-                          url=fetched.url, fetched_at=FETCHED_AT)
+        feed = parse_feed(
+            fetched.body,
+            content_type=fetched.content_type or "application/rss+xml",
+            url=fetched.url,
+            fetched_at=FETCHED_AT,
+        )
         assert len(feed.entries) >= 10, route
         assert feed.title
         guids = [e.guid for e in feed.entries]
@@ -122,8 +129,9 @@ def _rss(items: str, *, channel: str = "") -> bytes:
 
 
 def _parse(body: bytes, content_type: str | None = "application/rss+xml") -> ParsedFeed:
-    return parse_feed(body, content_type=content_type, url="https://wire.example/rss",
-                      fetched_at=FETCHED_AT)
+    return parse_feed(
+        body, content_type=content_type, url="https://wire.example/rss", fetched_at=FETCHED_AT
+    )
 
 
 def test_html_page_is_a_parse_error() -> None:
@@ -142,8 +150,10 @@ def test_empty_and_truncated_documents_are_errors() -> None:
 
 
 def test_entries_with_broken_xml_come_back_with_a_warning() -> None:
-    body = _rss("<item><title>Truce &amp; talks</title><link>https://wire.example/a</link></item>"
-                "<item><title>Broken &nbsp; entity</title></item>")
+    body = _rss(
+        "<item><title>Truce &amp; talks</title><link>https://wire.example/a</link></item>"
+        "<item><title>Broken &nbsp; entity</title></item>"
+    )
     feed = _parse(body)
     assert feed.warning and len(feed.entries) >= 1
     assert feed.entries[0].title == "Truce & talks"
@@ -188,8 +198,12 @@ def test_atom_feed_with_relative_links_and_content() -> None:
     <content type="html">&lt;p&gt;Des frappes&lt;/p&gt;</content>
     <updated>2026-08-13T08:30:00-01:00</updated></entry>
 </feed>"""
-    feed = parse_feed(body, content_type="application/atom+xml", url="https://atom.example/feed",
-                      fetched_at=FETCHED_AT)
+    feed = parse_feed(
+        body,
+        content_type="application/atom+xml",
+        url="https://atom.example/feed",
+        fetched_at=FETCHED_AT,
+    )
     (entry,) = feed.entries
     assert entry.title == "Tr\u00eave rompue"
     assert entry.summary == "Des frappes"

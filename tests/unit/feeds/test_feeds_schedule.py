@@ -24,8 +24,13 @@ def success_delay(
     *, hints: Hints = Hints(), entry_times: list[datetime] | None = None, seed: int = 0
 ) -> float:
     when = next_check_after_success(
-        now=NOW, hints=hints, entry_times=entry_times or [], min_interval_s=MIN_S,
-        max_interval_s=MAX_S, default_interval_s=DEFAULT_S, rng=random.Random(seed),
+        now=NOW,
+        hints=hints,
+        entry_times=entry_times or [],
+        min_interval_s=MIN_S,
+        max_interval_s=MAX_S,
+        default_interval_s=DEFAULT_S,
+        rng=random.Random(seed),
     )
     assert when.tzinfo is not None
     return (when - NOW).total_seconds()
@@ -78,8 +83,10 @@ def test_server_hints_are_lower_bounds(hints: Hints, seed: int) -> None:
 def test_hints_never_shorten_the_interval_and_junk_is_ignored() -> None:
     base = success_delay(entry_times=every(120))
     for hints in (
-        Hints(ttl_minutes=1), Hints(cache_control="no-cache, max-age=99999"),
-        Hints(cache_control="max-age=abc"), Hints(expires="0"),
+        Hints(ttl_minutes=1),
+        Hints(cache_control="no-cache, max-age=99999"),
+        Hints(cache_control="max-age=abc"),
+        Hints(expires="0"),
         Hints(expires=format_datetime(NOW - timedelta(hours=1), usegmt=True)),
     ):
         assert success_delay(hints=hints, entry_times=every(120)) == base
@@ -95,7 +102,11 @@ def test_caching_hints_stay_under_the_operator_ceiling() -> None:
 
 def failure_delay(n: int, *, retry_after_s: float | None = None, seed: int = 0) -> float:
     when = next_check_after_failure(
-        now=NOW, consecutive_failures=n, retry_after_s=retry_after_s, base_s=60, cap_s=3600,
+        now=NOW,
+        consecutive_failures=n,
+        retry_after_s=retry_after_s,
+        base_s=60,
+        cap_s=3600,
         rng=random.Random(seed),
     )
     return (when - NOW).total_seconds()

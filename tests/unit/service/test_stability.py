@@ -10,13 +10,15 @@ NOW = datetime(2026, 2, 27, 12, 0, tzinfo=UTC)
 
 
 def strike(hours_ago: float, *, sources: int = 1, article_id: int = 1) -> Contribution:
-    return Contribution(article_id, NOW - timedelta(hours=hours_ago), 0.95, 0.02,
-                        {"airstrike": 0.97}, sources)
+    return Contribution(
+        article_id, NOW - timedelta(hours=hours_ago), 0.95, 0.02, {"airstrike": 0.97}, sources
+    )
 
 
 def truce(hours_ago: float) -> Contribution:
-    return Contribution(99, NOW - timedelta(hours=hours_ago), 0.05, 0.95,
-                        {"ceasefire_agreement": 0.96}, 1)
+    return Contribution(
+        99, NOW - timedelta(hours=hours_ago), 0.05, 0.95, {"ceasefire_agreement": 0.96}, 1
+    )
 
 
 def test_calm_is_zero_and_more_violence_is_higher() -> None:

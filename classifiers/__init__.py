@@ -1,0 +1,1 @@
+"""Text -> escalation scores. Pure: never imports `service` or `feeds`; nothing built at import."""

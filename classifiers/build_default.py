@@ -1,0 +1,132 @@
+"""Build the shipped default model reproducibly.
+
+    cd /work/main && .venv/bin/python -m classifiers.build_default --data ../shared/data
+
+Trains every design in designs.py on the same split, keeps DEFAULT_DESIGN (the winner on
+held-out news, recorded in the card), saves the skops artifact and its card under
+classifiers/artifacts/, measures signals on our own annotated sample, and writes MODEL_CARD.md.
+Same data + same seed -> same scores (the linear solvers are deterministic for a fixed seed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from classifiers.artifacts import DEFAULT_MODEL_VERSION, default_model_path, load_model, save_model
+from classifiers.designs import DESIGNS
+from classifiers.model_card import archive_calm_share, render_model_card, signal_sample_metrics
+from classifiers.training import DEFAULT_DESIGN, train
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+LIMITATIONS = [
+    "`escalation` is P(verbal or material conflict) from QuadClass; nothing checks that the "
+    "actors are armed, so crime and riots with conflict vocabulary can score high.",
+    "ConfliBERT's news sentences are few (1,344); on their held-out quarter escalation F1 is "
+    "below the 0.88 target (see the table); on all held-out news it is above.",
+    "Signals are English phrase patterns scaled by the model: paraphrases they do not list are "
+    "missed, and sarcasm, reported speech and long-range negation are not understood.",
+    "The signal sample was annotated by one person, the author of the patterns; only the "
+    "`heldout` batch (labelled after the patterns were frozen) is an unbiased estimate, and "
+    "its supports are small (a few to a few dozen items per signal): wide confidence "
+    "intervals; the earlier rounds listed above show how much the figures move.",
+    "cross_border_attack is found only when the text says so ('cross-border', 'border "
+    "clashes'); attacks described by place names alone (Hamas into Israel, drones on Moscow) "
+    "are missed: recall is near 0 on the sample.",
+    "Disaster news that names no armed actor is weakly labelled calm (AG World, by keywords); "
+    "disaster news with conflict words (e.g. 'army rescues flood victims') is not covered.",
+    "Explanations list word features only (character n-grams and hashed features are not "
+    "readable); a weight is tfidf x (mean conflict coefficient - mean other coefficient).",
+]
+HYPERPARAMETER_SEARCH = {
+    "method": "5-fold stratified CV on the ConfliBERT training part (the other sources always "
+    "in training), design tfidf_word_svm; mean macro-F1 / escalation F1",
+    "results": {
+        "C=0.25 news_weight=3": [0.696, 0.81], "C=0.5 news_weight=3": [0.7064, 0.8163],
+        "C=1.0 news_weight=3": [0.7109, 0.809], "C=0.25 news_weight=6": [0.7398, 0.8397],
+        "C=0.5 news_weight=6": [0.7338, 0.83], "C=1.0 news_weight=6": [0.7276, 0.8173],
+        "C=0.25 news_weight=10": [0.7617, 0.8448], "C=0.5 news_weight=10": [0.7515, 0.8352],
+        "C=0.125 news_weight=10": [0.7677, 0.8548], "C=0.25 news_weight=15": [0.78, 0.8578],
+        "C=0.125 news_weight=15": [0.7897, 0.8604], "C=0.25 news_weight=25": [0.7907, 0.8598],
+        "C=0.125 news_weight=25": [0.7947, 0.8592], "C=0.25 news_weight=40": [0.7862, 0.8602],
+    },
+    "chosen": "C=0.125 news_weight=10: higher news weights calibrate worse (held-out news "
+    "escalation ECE 0.06 at weight 3, 0.08 at 10, 0.10 at 25, measured on the dev split)",
+}
+DESIGN_CHOICE = (
+    "Shipped: tfidf_word_svm. On the held-out news split tfidf_word_char_svm scores higher "
+    "(see the table: about +0.03 ConfliBERT macro-F1 and escalation F1), but character n-grams "
+    "cost ~4x the time: 2,000 articles/s in batch against the 5,000/s target (bench/"
+    "bench_scoring.py --model, same machine, same run conditions), while tfidf_word_svm scores "
+    "~8,000/s. tfidf_word_svm also beats hashing_sgd and tfidf_word_logreg. To ship the other "
+    "design: `python -m classifiers.build_default --design tfidf_word_char_svm`."
+)
+# Each batch was measured once while still unseen, then used for the next round of pattern
+# fixes; only the last one (the `heldout` batch) is unseen by the shipped patterns. Kept here
+# because the spread between rounds is the honest error bar of these small samples.
+HELDOUT_HISTORY = [
+    "round 1 (batch tuning_round2_conflict_enriched, 100 items, first patterns, first model): "
+    "airstrike P 0.89 R 0.74 (23), shelling P 0.57 R 0.67 (6), armed_clash P 0.75 R 0.50 (12)",
+    "round 2 (batch tuning_round3_conflict_enriched, 110 items, second patterns): "
+    "airstrike P 0.95 R 0.76 (25), shelling P 0.71 R 0.83 (6), armed_clash P 0.56 R 0.82 (11)",
+    "round 3 (batch heldout_conflict_enriched, 120 items, shipped patterns): see the table",
+]
+PERFORMANCE = [
+    "`.venv/bin/python bench/bench_scoring.py`, 10,000 archive items (mean 325 characters), "
+    "BLAS pinned to one thread, shared 2-core machine, 2026-11-25 (figures vary by ~10% "
+    "between runs):",
+    "",
+    "- batch: ~8,000 articles/s; bare `Pipeline.predict_proba` on the same texts ~17,500/s: "
+    "2.2x overhead (target 1.3x: not met; the signal regex is ~half of the overhead, the "
+    "gazetteer, explanations and Score objects the rest)",
+    "- one at a time: ~610 articles/s, 1.16x a bare per-item predict_proba (sklearn's "
+    "per-call validation dominates)",
+    "- load 0.25 s (+0.25 s for the gazetteer on first use); RSS 179 MB with the model loaded "
+    "(+36 MB over the interpreter with numpy/scipy/sklearn imported)",
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=_REPO_ROOT.parent / "shared" / "data")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--version", default=DEFAULT_MODEL_VERSION)
+    parser.add_argument("--out", type=Path, default=default_model_path().parent)
+    parser.add_argument("--no-compare", action="store_true", help="fit only the chosen design")
+    parser.add_argument("--design", choices=sorted(DESIGNS), default=DEFAULT_DESIGN)
+    args = parser.parse_args(argv)
+    if not (args.data / "corpora").is_dir():
+        print(f"error: {args.data}/corpora not found (pass --data)", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+
+    def progress(stage: str, fraction: float) -> None:
+        print(f"[{time.monotonic() - started:6.1f}s {fraction:4.0%}] {stage}", flush=True)
+
+    compare = () if args.no_compare else tuple(DESIGNS)
+    model, card = train(
+        args.data, seed=args.seed, progress=progress, design=args.design, compare_with=compare
+    )
+    path, digest = save_model(model, args.out, version=args.version, card=card)
+    scorer = load_model(path)
+    progress("measuring signals and calm archive news", 1.0)
+    card["signal_sample"] = signal_sample_metrics(scorer, args.data)
+    card["archive_disasters"] = archive_calm_share(scorer, args.data)
+    card["notes"] = LIMITATIONS
+    card["hyperparameter_search"] = HYPERPARAMETER_SEARCH
+    card["signal_heldout_history"] = HELDOUT_HISTORY
+    if args.design == DEFAULT_DESIGN:
+        card["design_choice"] = DESIGN_CHOICE
+    card["performance"] = PERFORMANCE
+    path, digest = save_model(model, args.out, version=args.version, card=card)
+    scorer = load_model(path)
+    (args.out / "MODEL_CARD.md").write_text(render_model_card(scorer.card))
+    print(f"saved {path} sha256={digest} ({path.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,157 @@
+"""Metrics: per-class P/R/F1, macro-F1, escalation F1, calibration error, confusion matrix,
+per-signal P/R, and a plain-text report of them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+
+from classifiers.datasets import CONFLICT_CLASSES, LabelledText
+from classifiers.vocabulary import (
+    ESCALATION_ALERT_THRESHOLD,
+    QUAD_CLASSES,
+    SIGNALS_DEESCALATION,
+    SIGNALS_ESCALATION,
+)
+
+if TYPE_CHECKING:
+    from classifiers.scoring import Scorer
+
+SIGNAL_THRESHOLD = 0.5
+_CONFLICT_COLUMNS = [QUAD_CLASSES.index(name) for name in sorted(CONFLICT_CLASSES)]
+
+
+def expected_calibration_error(
+    truth: NDArray[np.bool_], probability: NDArray[np.float64], *, bins: int = 10
+) -> float:
+    """ECE over equal-width bins: mean |accuracy - confidence| weighted by bin size."""
+    if len(truth) == 0:
+        return 0.0
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(probability, edges[1:-1]), 0, bins - 1)
+    error = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            error += mask.mean() * abs(truth[mask].mean() - probability[mask].mean())
+    return float(error)
+
+
+def quad_metrics(true_quads: Sequence[str], proba: NDArray[np.float64]) -> dict[str, object]:
+    """Metrics from QuadClass probabilities (columns in QUAD_CLASSES order)."""
+    truth = np.array([QUAD_CLASSES.index(q) for q in true_quads])
+    predicted = proba.argmax(axis=1)
+    labels = list(range(len(QUAD_CLASSES)))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, predicted, labels=labels, zero_division=0
+    )
+    escalation_p = proba[:, _CONFLICT_COLUMNS].sum(axis=1)
+    escalation_true = np.isin(truth, _CONFLICT_COLUMNS)
+    escalation_pred = escalation_p >= ESCALATION_ALERT_THRESHOLD
+    return {
+        "n": len(truth),
+        "per_class": {
+            name: {
+                "precision": round(float(precision[i]), 4),
+                "recall": round(float(recall[i]), 4),
+                "f1": round(float(f1[i]), 4),
+                "support": int(support[i]),
+            }
+            for i, name in enumerate(QUAD_CLASSES)
+        },
+        "macro_f1": round(float(f1[support > 0].mean()) if (support > 0).any() else 0.0, 4),
+        "accuracy": round(float((predicted == truth).mean()) if len(truth) else 0.0, 4),
+        "escalation_f1": round(
+            float(f1_score(escalation_true, escalation_pred, zero_division=0)), 4
+        ),
+        "escalation_ece": round(expected_calibration_error(escalation_true, escalation_p), 4),
+        "confusion_matrix": {
+            "labels": list(QUAD_CLASSES),
+            "rows_true_cols_predicted": confusion_matrix(truth, predicted, labels=labels).tolist(),
+        },
+    }
+
+
+def signal_metrics(
+    truth: Sequence[Sequence[str]], scores: Sequence[dict[str, float]]
+) -> dict[str, dict[str, float | int]]:
+    """Per-signal precision/recall/F1 at SIGNAL_THRESHOLD (only signals with any support or
+    any prediction are listed)."""
+    out: dict[str, dict[str, float | int]] = {}
+    for name in SIGNALS_ESCALATION + SIGNALS_DEESCALATION:
+        true = np.array([name in labels for labels in truth], dtype=bool)
+        pred = np.array([s.get(name, 0.0) >= SIGNAL_THRESHOLD for s in scores], dtype=bool)
+        if not true.any() and not pred.any():
+            continue
+        tp = int((true & pred).sum())
+        precision = tp / pred.sum() if pred.any() else 0.0
+        recall = tp / true.sum() if true.any() else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[name] = {
+            "precision": round(float(precision), 4),
+            "recall": round(float(recall), 4),
+            "f1": round(float(f1), 4),
+            "support": int(true.sum()),
+            "predicted": int(pred.sum()),
+        }
+    return out
+
+
+def evaluate(scorer: Scorer, data: Sequence[LabelledText]) -> dict[str, object]:
+    """Score `data` with `scorer` and measure it against the labels the data carries.
+
+    QuadClass figures use the items with a `quad`; signal figures use the items with at least
+    one signal (an empty tuple cannot tell "none" from "not labelled"), so on positives-only
+    data such as SATP only the recall is meaningful."""
+    from classifiers.scoring import TextItem
+
+    items = [TextItem(id=str(i), text=d.text) for i, d in enumerate(data)]
+    scores = scorer.score(items)
+    metrics: dict[str, object] = {"model_version": scorer.version, "n": len(data)}
+    with_quad = [(d, s) for d, s in zip(data, scores, strict=True) if d.quad is not None]
+    if with_quad:
+        proba = np.array([[s.quad[name] for name in QUAD_CLASSES] for _, s in with_quad])
+        metrics["quad"] = quad_metrics([d.quad for d, _ in with_quad if d.quad], proba)
+    with_signals = [(d, s) for d, s in zip(data, scores, strict=True) if d.signals]
+    if with_signals:
+        metrics["signals"] = signal_metrics(
+            [d.signals for d, _ in with_signals], [s.signals for _, s in with_signals]
+        )
+    return metrics
+
+
+def format_report(metrics: dict[str, object]) -> str:
+    """Human-readable text for a metrics dict from `evaluate` (or its "quad" part)."""
+    lines: list[str] = []
+    if "model_version" in metrics:
+        lines.append(f"model {metrics['model_version']}  n={metrics.get('n')}")
+    quad = metrics.get("quad", metrics if "per_class" in metrics else None)
+    if isinstance(quad, dict):
+        lines.append(f"{'class':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
+        for name, row in quad["per_class"].items():
+            lines.append(
+                f"{name:<22}{row['precision']:>10.3f}{row['recall']:>10.3f}"
+                f"{row['f1']:>10.3f}{row['support']:>9d}"
+            )
+        lines.append(
+            f"macro-F1 {quad['macro_f1']:.3f}  accuracy {quad['accuracy']:.3f}  "
+            f"escalation F1 {quad['escalation_f1']:.3f}  escalation ECE "
+            f"{quad['escalation_ece']:.3f}"
+        )
+        matrix = quad["confusion_matrix"]
+        short = [label[:8] for label in matrix["labels"]]
+        lines.append("confusion (rows true, columns predicted): " + " ".join(short))
+        for label, row in zip(short, matrix["rows_true_cols_predicted"], strict=True):
+            lines.append(f"  {label:<9}" + "".join(f"{value:>9d}" for value in row))
+    signals = metrics.get("signals")
+    if isinstance(signals, dict) and signals:
+        lines.append(f"{'signal':<22}{'precision':>10}{'recall':>10}{'support':>9}")
+        for name, row in signals.items():
+            lines.append(
+                f"{name:<22}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['support']:>9d}"
+            )
+    return "\n".join(lines)

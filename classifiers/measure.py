@@ -1,0 +1,53 @@
+"""Re-measure a saved model on the held-out news split and our signal annotations.
+
+    cd /work/main && .venv/bin/python -m classifiers.measure --data ../shared/data [--model PATH]
+
+Uses the split seed recorded in the model card, so the dev texts are the ones the model never
+saw. Prints the same figures the card records (nothing is retrained).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from classifiers.artifacts import default_model_path, load_model
+from classifiers.datasets import load_corpora
+from classifiers.evaluation import evaluate, format_report
+from classifiers.model_card import archive_calm_share, signal_sample_metrics
+from classifiers.scoring import TextItem
+from classifiers.training import split_news_dev
+from classifiers.vocabulary import ESCALATION_ALERT_THRESHOLD
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=_REPO_ROOT.parent / "shared" / "data")
+    parser.add_argument("--model", type=Path, default=default_model_path())
+    args = parser.parse_args(argv)
+    scorer = load_model(args.model)
+    seed = scorer.card.get("seed", 0)
+    _, dev = split_news_dev(load_corpora(args.data), seed=int(str(seed)))
+    dev["all_news"] = [item for items in list(dev.values()) for item in items]
+    for name, items in dev.items():
+        metrics = evaluate(scorer, items)
+        print(f"== held-out {name} ==")
+        print(format_report(metrics))
+        if name == "ag_calm":
+            scores = scorer.score([TextItem(id=str(i), text=item.text)
+                                   for i, item in enumerate(items)])
+            above = sum(score.escalation >= ESCALATION_ALERT_THRESHOLD for score in scores)
+            print(f"unrelated news at or above {ESCALATION_ALERT_THRESHOLD}: "
+                  f"{above}/{len(items)} = {above / len(items):.4f}")
+    print("== signals on classifiers/annotations/signals_sample.jsonl ==")
+    print(json.dumps(signal_sample_metrics(scorer, args.data), indent=1))
+    print("== disaster/accident items of the 2023 archive ==")
+    print(json.dumps(archive_calm_share(scorer, args.data)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

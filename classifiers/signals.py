@@ -1,0 +1,174 @@
+"""Signal detection: CAMEO/PLOVER-style phrase patterns with negation and modality handling.
+
+Why patterns: the corpora carry almost no signal labels (only SATP's "armed assault" and
+"bombing"), so a learned multi-label model would be guesswork. Each pattern match is graded:
+
+* asserted  ("airstrikes hit Kabul")             -> the pattern's strength (STRONG 1.0, WEAK 0.8)
+* modal     ("threatened to launch airstrikes")  -> MODAL 0.3, and the text counts as rhetoric
+* negated   ("denied carrying out airstrikes")   -> NEGATED 0.05
+
+`combine_with_model` then scales the evidence by the model: by P(not neutral) for most signals
+(so "Chelsea clash with Arsenal", calm per the model, stays low while "heavy clashes near
+Bakhmut" goes high) and by P(escalation) for casualties (accidents and crime also kill people).
+All patterns live in ONE compiled regex with a named group per pattern: a text is scanned once.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+from classifiers.signal_patterns import PATTERNS, STRONG, WEAK
+from classifiers.vocabulary import SIGNALS_DEESCALATION, SIGNALS_ESCALATION
+
+SIGNALS = SIGNALS_ESCALATION + SIGNALS_DEESCALATION
+MODAL, NEGATED = 0.3, 0.05
+# p = evidence * (FLOOR + (1 - FLOOR) * model probability): how far the model can pull down.
+# Strong, specific phrases ("open war", "artillery shelling") keep more of their weight when
+# the model hesitates, e.g. on short quotes it reads as neutral.
+MODEL_FLOOR = 0.35
+STRONG_FLOOR = 0.5
+CASUALTIES_FLOOR = 0.1
+# Cue windows, in words before the match: a negation or modal further away governs
+# something else ("in what would be one of the biggest ... air attacks" is not hypothetical).
+NEGATION_WORDS = 6
+MODALITY_WORDS = 5
+
+# Cues that turn a following event mention into a denial or a non-event.
+_NEGATION = re.compile(
+    # "no respite from Israeli bombing" reports the bombing: not a negation.
+    r"\b(?:no(?! (?:respite|let-?up|end|sign of (?:a )?(?:let-?up|end)))|not|never|without"
+    r"|den(?:y|ies|ied|ying)|reject\w*|dismiss\w*|refut\w*|false\w*"
+    r"|fake|baseless|unfounded|didn't|hasn't|haven't|wasn't|weren't|nor|neither)\b"
+)
+_NEGATION_AFTER = re.compile(r"(?:\s*\w+){0,4}\s+(?:were|was|is|are|been)\s+(?:denied|false)")
+# Cues that make a following event hypothetical: a threat, a plan, a fear, a future.
+_MODALITY = re.compile(
+    r"\b(?:threat\w*|warn\w*|could|would|might|may|will|shall|if|plan\w*|prepar\w*|vow\w*"
+    r"|pledg\w*|fears?|risk\w*|possible|potential|consider\w*|mull\w*|ready|intend\w*"
+    r"|prospect|unless|seeks?|calls? for|urg\w*|demand\w*|brac\w*|expect\w*|looms?|simulat\w*"
+    r"|rehears\w*|drills?|ahead of|delay\w*)\b"
+)
+_CLAUSE_END = re.compile("[.;!?:|]|\\s[-\u2013\u2014]\\s")
+_SIGNAL_INDEX = {name: i for i, name in enumerate(SIGNALS)}
+_RHETORIC = _SIGNAL_INDEX["war_rhetoric"]
+_EVENTS = frozenset(SIGNALS_ESCALATION) - {"war_rhetoric", "mobilization"}
+
+
+def _split_top_level(group: str) -> list[str]:
+    """Split a regex on its top-level "|" (not inside parentheses or after a backslash)."""
+    parts, depth, start, escaped = [], 0, 0, False
+    for i, ch in enumerate(group):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(group[start:i])
+            start = i + 1
+    return [*parts, group[start:]]
+
+
+def _literal_first(alternative: str) -> list[str]:
+    """Rewrite an alternative into alternatives that each start with a literal letter:
+    "(?:air|drone) strike" -> ["air strike", "drone strike"] (leading \\b dropped: the
+    whole regex starts with one)."""
+    alternative = alternative.removeprefix("\\b")
+    if not alternative.startswith("(?:"):
+        if not alternative[:1].isalpha():
+            raise ValueError(f"signal pattern must start with a letter: {alternative!r}")
+        return [alternative]
+    depth, end = 0, 0
+    for end, ch in enumerate(alternative):  # noqa: B007 - `end` is used after the loop
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            break
+    rest = alternative[end + 1 :]
+    if rest[:1] in ("?", "*", "+", "{"):
+        raise ValueError(f"optional leading group in signal pattern: {alternative!r}")
+    options = _split_top_level(alternative[3:end])
+    return [expanded for option in options for expanded in _literal_first(option + rest)]
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[re.Pattern[str], dict[str, tuple[tuple[int, ...], float, bool]]]:
+    """One regex for every pattern, dispatched on the first letter.
+
+    Why this shape: Python's regex engine skips an alternative cheaply only when it starts
+    with a literal, so the regex is \\b(?:a(?:...)|b(?:...)|...): at each word start one
+    literal test per letter, then only the few patterns starting with that letter are tried.
+    Each alternative has a named group; group -> (signal indices, strength, whether a
+    hypothetical mention is rhetoric)."""
+    tree: dict[str, dict[str, list[str]]] = {}  # first letter -> second letter -> alternatives
+    groups: dict[str, tuple[tuple[int, ...], float, bool]] = {}
+    for number, (signals, strength, alternatives) in enumerate(PATTERNS):
+        names = signals.split("+")
+        meaning = (
+            tuple(_SIGNAL_INDEX[name] for name in names if name != "none"),
+            strength,
+            any(name in _EVENTS for name in names),
+        )
+        expanded = [alt for source in alternatives for alt in _literal_first(source)]
+        for index, alternative in enumerate(expanded):
+            group = f"p{number}_{index}"
+            groups[group] = meaning
+            first, rest = alternative[0], alternative[1:]
+            # Dispatch on the second letter too when it is a plain, unquantified letter.
+            second = rest[0] if rest[:1].isalpha() and rest[1:2] not in ("?", "*", "+", "{") else ""
+            tail = rest[1:] if second else rest
+            tree.setdefault(first, {}).setdefault(second, []).append(f"(?P<{group}>{tail})")
+    buckets = []
+    for first, by_second in sorted(tree.items()):
+        # Order inside a letter is kept: more specific patterns were listed first.
+        inner = [f"{second}(?:{'|'.join(alts)})" for second, alts in by_second.items()]
+        buckets.append(f"{first}(?:{'|'.join(inner)})")
+    return re.compile(r"\b(?:" + "|".join(buckets) + ")"), groups
+
+
+def _preceding_words(lowered: str, start: int, words: int) -> str:
+    """The last `words` words before `start`, not reaching back past a clause boundary."""
+    window = lowered[max(0, start - 12 * words) : start]
+    cut = list(_CLAUSE_END.finditer(window))
+    if cut:
+        window = window[cut[-1].end() :]
+    return " ".join(window.split()[-words:])
+
+
+def pattern_scores(text: str) -> NDArray[np.float64]:
+    """Graded pattern evidence per signal (SIGNALS order), before combining with the model."""
+    regex, groups = _compiled()
+    scores = np.zeros(len(SIGNALS))
+    lowered = text.lower().replace("\u2019", "'")
+    for match in regex.finditer(lowered):
+        indices, strength, threat_is_rhetoric = groups[match.lastgroup or ""]
+        before = _preceding_words(lowered, match.start(), NEGATION_WORDS)
+        if _NEGATION.search(before) or _NEGATION_AFTER.match(lowered, match.end()):
+            grade = NEGATED
+        elif _MODALITY.search(" ".join(before.split()[-MODALITY_WORDS:])):
+            grade = MODAL
+            if threat_is_rhetoric:  # "threatened to launch airstrikes" is a threat: rhetoric
+                scores[_RHETORIC] = max(scores[_RHETORIC], WEAK)
+        else:
+            grade = strength
+        for index in indices:
+            scores[index] = max(scores[index], grade)
+    return scores
+
+
+def combine_with_model(
+    evidence: NDArray[np.float64], relevance: NDArray[np.float64], escalation: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Scale pattern evidence (n x signals) by the model: P(not neutral) for every signal but
+    casualties, which is scaled by P(escalation)."""
+    floor = np.where(evidence >= STRONG, STRONG_FLOOR, MODEL_FLOOR)
+    floor[:, _SIGNAL_INDEX["casualties"]] = CASUALTIES_FLOOR
+    direction = np.repeat(relevance[:, None], len(SIGNALS), axis=1)
+    direction[:, _SIGNAL_INDEX["casualties"]] = escalation
+    return np.round(evidence * (floor + (1.0 - floor) * direction), 4)

@@ -1,0 +1,195 @@
+"""Training: split the corpora (holding out news text), compare designs, fit the winner.
+
+The dev split is news only: a quarter of the ConfliBERT news sentences (stratified), a fifth of
+the calm AG News items, and SATP's own dev file. UN QuadClass sentences (formal UN register)
+and the weakly labelled calm disaster items of AG World (datasets.CALM_DISASTER) are
+training-only. Everything is deduplicated by `load_corpora` before the split.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+
+from classifiers.datasets import Corpora, LabelledText, load_corpora, read_labelled_jsonl
+from classifiers.designs import DESIGNS
+from classifiers.evaluation import quad_metrics
+from classifiers.vocabulary import ESCALATION_ALERT_THRESHOLD, QUAD_CLASSES
+
+__all__ = [
+    "DEFAULT_DESIGN",
+    "LabelledText",
+    "load_corpora",
+    "read_labelled_jsonl",
+    "split_news_dev",
+    "train",
+]
+
+DEFAULT_DESIGN = "tfidf_word_svm"
+# News sentences are the register we score and the fewest rows (1,000 against 10,000 UN
+# sentences), so each counts more. 5-fold CV on ConfliBERT's training part kept improving up
+# to 15-25, but the sigmoid calibration is fitted on the same weighted mix, and above ~10 the
+# escalation ECE on held-out news passed 0.1 (0.06 at 3, 0.08 at 10, 0.10 at 25): 10 is the
+# compromise. Operator labels are news from our own feeds: the same weight.
+NEWS_SAMPLE_WEIGHT = 10.0
+OPERATOR_SAMPLE_WEIGHT = 10.0
+_CONFLICT_COLUMNS = [QUAD_CLASSES.index("verbal_conflict"), QUAD_CLASSES.index("material_conflict")]
+
+Progress = Callable[[str, float], None]
+
+
+def split_news_dev(
+    corpora: Corpora, *, seed: int
+) -> tuple[list[LabelledText], dict[str, list[LabelledText]]]:
+    """Return (training texts, dev texts by source). Dev is news text only."""
+    news_train, news_dev = train_test_split(
+        corpora.conflibert,
+        test_size=0.25,
+        random_state=seed,
+        stratify=[item.quad for item in corpora.conflibert],
+    )
+    calm_train, calm_dev = train_test_split(corpora.ag_calm, test_size=0.2, random_state=seed)
+    training = (
+        list(news_train)
+        + list(calm_train)
+        + corpora.satp_train
+        + corpora.un_quadclass
+        + corpora.un_irrelevant
+        + corpora.ag_world_calm
+    )
+    dev = {"conflibert": list(news_dev), "ag_calm": list(calm_dev), "satp": corpora.satp_dev}
+    return training, dev
+
+
+def _weights(items: Sequence[LabelledText]) -> np.ndarray:
+    by_source = {"conflibert": NEWS_SAMPLE_WEIGHT, "operator": OPERATOR_SAMPLE_WEIGHT}
+    return np.array([by_source.get(item.source, 1.0) for item in items])
+
+
+def fit_design(design: str, items: Sequence[LabelledText], *, seed: int) -> Pipeline:
+    labelled = [item for item in items if item.quad is not None]
+    pipeline = DESIGNS[design](seed)
+    pipeline.fit(
+        [item.text for item in labelled],
+        [item.quad for item in labelled],
+        classifier__sample_weight=_weights(labelled),
+    )
+    _drop_introspection_attributes(pipeline)
+    return pipeline
+
+
+def _drop_introspection_attributes(pipeline: Pipeline) -> None:
+    """TfidfVectorizer keeps every term cut by max_df/min_df/max_features in `stop_words_`,
+    for introspection only (sklearn documents it as safe to remove); it is most of the size
+    of a saved model."""
+    for _name, transformer in pipeline.named_steps["features"].transformer_list:
+        if hasattr(transformer, "stop_words_"):
+            transformer.stop_words_ = None
+        if hasattr(transformer, "vocabulary_"):
+            # numpy ints would each become a separate array file inside the skops archive.
+            transformer.vocabulary_ = {
+                term: int(index) for term, index in transformer.vocabulary_.items()
+            }
+
+
+def quad_probabilities(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
+    """predict_proba with columns reordered to QUAD_CLASSES (sklearn sorts class names)."""
+    proba = pipeline.predict_proba(list(texts))
+    order = [list(pipeline.classes_).index(name) for name in QUAD_CLASSES]
+    return np.asarray(proba[:, order], dtype=np.float64)
+
+
+def dev_metrics(pipeline: Pipeline, dev: dict[str, list[LabelledText]]) -> dict[str, object]:
+    """The held-out news figures the issue's quality targets are stated in."""
+    out: dict[str, object] = {}
+    all_items = [item for items in dev.values() for item in items]
+    for name, items in [*dev.items(), ("all_news", all_items)]:
+        proba = quad_probabilities(pipeline, [item.text for item in items])
+        metrics = quad_metrics([item.quad or "neutral" for item in items], proba)
+        escalation = proba[:, _CONFLICT_COLUMNS].sum(axis=1)
+        metrics["share_above_alert_threshold"] = round(
+            float((escalation >= ESCALATION_ALERT_THRESHOLD).mean()), 4
+        )
+        out[name] = metrics
+    return out
+
+
+def _summary(metrics: dict[str, object]) -> dict[str, object]:
+    conflibert = metrics["conflibert"]
+    all_news = metrics["all_news"]
+    calm = metrics["ag_calm"]
+    assert isinstance(conflibert, dict) and isinstance(all_news, dict) and isinstance(calm, dict)
+    return {
+        "conflibert_macro_f1": conflibert["macro_f1"],
+        "conflibert_escalation_f1": conflibert["escalation_f1"],
+        "all_news_escalation_f1": all_news["escalation_f1"],
+        "all_news_escalation_ece": all_news["escalation_ece"],
+        "unrelated_share_above_threshold": calm["share_above_alert_threshold"],
+    }
+
+
+def train(
+    data_dir: Path | None,
+    *,
+    extra: Sequence[LabelledText] = (),
+    seed: int = 0,
+    progress: Progress | None = None,
+    design: str = DEFAULT_DESIGN,
+    compare_with: Sequence[str] = (),
+) -> tuple[Pipeline, dict[str, object]]:
+    """Fit `design` on the corpora's training split plus `extra` (operator labels).
+
+    Returns the fitted pipeline and the card content: data sizes and hashes, dev metrics,
+    and (for each design in `compare_with`) the same dev metrics for the comparison.
+    With `data_dir=None` only `extra` is used and no dev metrics are computed.
+    """
+    report = progress or (lambda _stage, _fraction: None)
+    card: dict[str, object] = {
+        "design": design,
+        "seed": seed,
+        "sklearn_version": sklearn.__version__,
+        "python_version": platform.python_version(),
+        "trained_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "quad_classes": list(QUAD_CLASSES),
+    }
+    if data_dir is None:
+        report("fitting", 0.1)
+        pipeline = fit_design(design, list(extra), seed=seed)
+        card["training_size"] = {"operator": len(extra)}
+        report("done", 1.0)
+        return pipeline, card
+
+    report("reading corpora", 0.0)
+    corpora = load_corpora(data_dir)
+    training, dev = split_news_dev(corpora, seed=seed)
+    training += list(extra)
+    card["corpora_sha256"] = corpora.file_sha256
+    sizes: dict[str, int] = {}
+    for item in training:
+        sizes[item.source] = sizes.get(item.source, 0) + 1
+    card["training_size"] = sizes
+    card["dev_size"] = {name: len(items) for name, items in dev.items()}
+    card["sample_weights"] = {"conflibert": NEWS_SAMPLE_WEIGHT, "operator": OPERATOR_SAMPLE_WEIGHT}
+
+    designs = [design, *[name for name in compare_with if name != design]]
+    comparison: dict[str, object] = {}
+    chosen: Pipeline | None = None
+    for index, name in enumerate(designs):
+        report(f"fitting {name}", 0.05 + 0.9 * index / len(designs))
+        pipeline = fit_design(name, training, seed=seed)
+        metrics = dev_metrics(pipeline, dev)
+        comparison[name] = _summary(metrics)
+        if name == design:
+            chosen = pipeline
+            card["dev_metrics"] = metrics
+    assert chosen is not None
+    card["comparison"] = comparison
+    report("done", 1.0)
+    return chosen, card

@@ -1,0 +1,118 @@
+"""The shipped model through the public scoring API (no shared data needed)."""
+
+from __future__ import annotations
+
+import json
+
+from classifiers.scoring import (
+    ESCALATION_ALERT_THRESHOLD,
+    QUAD_CLASSES,
+    SIGNALS_DEESCALATION,
+    SIGNALS_ESCALATION,
+    Scorer,
+    TextItem,
+)
+
+
+def _one(scorer: Scorer, text: str, title: str | None = None) -> dict[str, object]:
+    return scorer.score([TextItem(id="x", text=text, title=title)])[0].to_json()
+
+
+def test_output_line_has_exactly_the_design_fields(scorer: Scorer) -> None:
+    line = _one(scorer, "Pakistani airstrikes hit Kabul, Kandahar and Paktia.", "Open war")
+    assert list(line) == [
+        "id",
+        "escalation",
+        "deescalation",
+        "quad",
+        "signals",
+        "countries",
+        "explanation",
+        "model_version",
+    ]
+    assert set(line["quad"]) == set(QUAD_CLASSES)  # type: ignore[arg-type]
+    assert set(line["signals"]) == set(SIGNALS_ESCALATION + SIGNALS_DEESCALATION)  # type: ignore[arg-type]
+    assert abs(sum(line["quad"].values()) - 1.0) < 1e-3  # type: ignore[union-attr]
+    assert line["model_version"] == scorer.version
+    json.dumps(line)  # serialisable as it is
+
+
+def test_batch_keeps_order_and_ids_and_empty_batch_is_empty(scorer: Scorer) -> None:
+    items = [TextItem(id=f"a{i}", text=text) for i, text in enumerate(["calm", "shelling", ""])]
+    assert [score.id for score in scorer.score(items)] == ["a0", "a1", "a2"]
+    assert scorer.score([]) == []
+
+
+def test_the_motivating_case_scores_as_escalation_with_named_evidence(scorer: Scorer) -> None:
+    line = scorer.score(
+        [
+            TextItem(
+                id="pk-af",
+                title="Pakistan declares 'open war' on Afghanistan's Taliban government",
+                text="Pakistani airstrikes hit Kabul, Kandahar and Paktia after an Afghan "
+                "cross-border attack, despite the Qatar-mediated ceasefire.",
+            )
+        ]
+    )[0]
+    assert line.escalation >= ESCALATION_ALERT_THRESHOLD
+    assert line.signals["airstrike"] >= 0.5
+    assert line.signals["war_rhetoric"] >= 0.5
+    assert line.signals["cross_border_attack"] >= 0.5
+    assert line.countries[:2] == ["PK", "AF"]
+    assert line.explanation and all(isinstance(t, str) and t for t, _ in line.explanation)
+    assert any(weight > 0 for _, weight in line.explanation)
+
+
+def test_rhetoric_is_not_an_event(scorer: Scorer) -> None:
+    rhetoric = _one(scorer, "The defence minister said: it is now open war between us.")
+    event = _one(scorer, "Airstrikes hit Kabul overnight, officials said.")
+    assert rhetoric["signals"]["war_rhetoric"] >= 0.5  # type: ignore[index]
+    assert rhetoric["signals"]["armed_clash"] < 0.2  # type: ignore[index]
+    assert rhetoric["signals"]["airstrike"] < 0.2  # type: ignore[index]
+    assert event["signals"]["airstrike"] >= 0.5  # type: ignore[index]
+    assert event["signals"]["war_rhetoric"] < 0.2  # type: ignore[index]
+
+
+def test_threatened_strikes_are_rhetoric_not_strikes(scorer: Scorer) -> None:
+    line = _one(scorer, "Islamabad threatened to launch airstrikes on Taliban hideouts.")
+    assert line["signals"]["airstrike"] < 0.35  # type: ignore[index]
+    assert line["signals"]["war_rhetoric"] >= 0.5  # type: ignore[index]
+
+
+def test_negated_events_score_low(scorer: Scorer) -> None:
+    denied = _one(scorer, "The army denied carrying out airstrikes in Khost province.")
+    quiet = _one(scorer, "No shelling was reported along the border on Sunday.")
+    asserted = _one(scorer, "Heavy shelling was reported along the border on Sunday.")
+    assert denied["signals"]["airstrike"] < 0.2  # type: ignore[index]
+    assert quiet["signals"]["shelling"] < 0.2  # type: ignore[index]
+    assert asserted["signals"]["shelling"] >= 0.5  # type: ignore[index]
+
+
+def test_unrelated_news_scores_low(scorer: Scorer) -> None:
+    calm = [
+        "Manchester United beat Chelsea 2-1 in a Premier League clash at Old Trafford.",
+        "Apple shares rose after the company reported record iPhone sales in China.",
+        "Astronomers discover a new exoplanet orbiting a nearby red dwarf star.",
+        "The central bank left interest rates unchanged as inflation eased.",
+        "Rocket Lab launches a satellite for NASA from New Zealand.",
+    ]
+    scores = scorer.score([TextItem(id=str(i), text=text) for i, text in enumerate(calm)])
+    for score in scores:
+        assert score.escalation < ESCALATION_ALERT_THRESHOLD, score
+        assert max(score.signals[name] for name in SIGNALS_ESCALATION) < 0.5, score
+
+
+def test_ceasefire_news_scores_as_deescalation(scorer: Scorer) -> None:
+    line = _one(
+        scorer,
+        "Israel and Hamas agreed to extend the truce by two days, and 30 "
+        "hostages and prisoners were released in an exchange mediated by Qatar.",
+    )
+    assert line["deescalation"] > line["escalation"]  # type: ignore[operator]
+    assert line["signals"]["ceasefire_agreement"] >= 0.5  # type: ignore[index]
+    assert line["signals"]["prisoner_exchange"] >= 0.5  # type: ignore[index]
+
+
+def test_scores_are_deterministic(scorer: Scorer) -> None:
+    items = [TextItem(id="1", text="Shelling near Donetsk killed three civilians.")]
+    assert scorer.score(items) == scorer.score(items)

@@ -1,0 +1,89 @@
+"""Corpus readers (label orders!), operator JSONL, and a tiny end-to-end train."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from classifiers.artifacts import load_model, save_model
+from classifiers.evaluation import evaluate
+from classifiers.scoring import Scorer, TextItem
+from classifiers.training import LabelledText, load_corpora, read_labelled_jsonl, train
+
+
+def test_corpus_label_orders(shared_data_dir: Path) -> None:
+    corpora = load_corpora(shared_data_dir)
+    by_text = {item.text: item for item in corpora.conflibert}
+    # ConfliBERT: 4 is material conflict (a car bomb killed someone).
+    car_bomb = next(text for text in by_text if text.startswith("In September, a car bomb"))
+    assert by_text[car_bomb].quad == "material_conflict"
+    # UN QuadClass: 4 is verbal cooperation (the README's corrected order), 0 irrelevant.
+    un = {item.text[:30]: item.quad for item in corpora.un_quadclass}
+    assert un["Colombia, Chile, Paraguay and "] == "verbal_cooperation"
+    assert un["To request the secretariat to "] == "neutral"
+    assert all(item.quad == "material_conflict" for item in corpora.satp_train)
+    assert all(item.quad == "neutral" for item in corpora.ag_calm)
+    assert all(item.quad is None for item in corpora.ag_world)
+    assert all(item.quad == "neutral" for item in corpora.ag_world_calm)
+    assert len(corpora.file_sha256) == 8
+
+
+def test_no_text_is_in_two_corpora(shared_data_dir: Path) -> None:
+    from classifiers.datasets import dedup_key
+
+    corpora = load_corpora(shared_data_dir)
+    everything = [
+        *corpora.conflibert,
+        *corpora.satp_train,
+        *corpora.satp_dev,
+        *corpora.un_quadclass,
+        *corpora.un_irrelevant,
+        *corpora.ag_calm,
+        *corpora.ag_world,
+        *corpora.ag_world_calm,
+    ]
+    keys = [dedup_key(item.text) for item in everything]
+    assert len(keys) == len(set(keys))
+
+
+def test_read_labelled_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "labels.jsonl"
+    path.write_text(
+        '{"text": "Shelling in Donetsk", "quad": "material_conflict", "signals": ["shelling"]}\n'
+        "\n"
+        '{"text": "Talks resume"}\n'
+    )
+    assert read_labelled_jsonl(path) == [
+        LabelledText("Shelling in Donetsk", "material_conflict", ("shelling",)),
+        LabelledText("Talks resume", None, ()),
+    ]
+    path.write_text('{"text": "x", "quad": "war"}\n')
+    with pytest.raises(ValueError, match=r"labels.jsonl:1: unknown quad 'war'"):
+        read_labelled_jsonl(path)
+    path.write_text('{"text": "x", "signals": ["nuke"]}\n')
+    with pytest.raises(ValueError, match="unknown signals"):
+        read_labelled_jsonl(path)
+    path.write_text("not json\n")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        read_labelled_jsonl(path)
+
+
+def test_tiny_train_is_reproducible_and_round_trips(shared_data_dir: Path, tmp_path: Path) -> None:
+    corpora = load_corpora(shared_data_dir)
+    # A few hundred news sentences: enough for every class, quick to fit.
+    extra = corpora.conflibert[:400]
+    model_a, card = train(None, extra=extra, seed=3)
+    model_b, _ = train(None, extra=extra, seed=3)
+    held_out = corpora.conflibert[400:440]
+    items = [TextItem(id=str(i), text=item.text) for i, item in enumerate(held_out)]
+    scores_a = Scorer(model_a, version="a").score(items)
+    scores_b = Scorer(model_b, version="a").score(items)
+    assert scores_a == scores_b
+    path, _ = save_model(model_a, tmp_path, version="tiny", card=card)
+    reloaded = load_model(path)
+    assert [s.to_json() for s in reloaded.score(items)] == [
+        s.to_json() | {"model_version": "tiny"} for s in scores_a
+    ]
+    metrics = evaluate(reloaded, corpora.conflibert[400:440])
+    assert metrics["n"] == 40
