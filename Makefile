@@ -17,7 +17,7 @@ run: $(STAMP)  ## migrate, install the default feeds and serve API + scheduler o
 	$(BIN)/ceasewatch serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check service classifiers feeds migrations tests bench
+	$(BIN)/ruff check --no-cache service classifiers feeds migrations tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

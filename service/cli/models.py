@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TextIO
 
 import typer
-from classifiers.scoring import Scorer, TextItem
 
 from classifiers.artifacts import load_model
 from classifiers.evaluation import evaluate as evaluate_model
 from classifiers.evaluation import format_report
+from classifiers.scoring import Scorer, TextItem
 from classifiers.training import read_labelled_jsonl
 from service.cli.common import fail, friendly_errors, migrated_engine, settings
 from service.clock import utcnow
