@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     delivery_timeout_s: float = 15.0
     delivery_concurrency: int = 200
     delivery_per_endpoint: int = 4
+    delivery_rate_per_endpoint: float = Field(default=20.0, gt=0)
     disable_failing_after_days: float = 3.0
     external_url: str = "http://127.0.0.1:8000"
 

@@ -16,6 +16,7 @@ from service.clock import utcnow
 from service.db import session_scope
 from service.ops import watches as watch_ops
 from service.ops.backtest import run_backtest
+from service.ops.errors import InputError
 from service.ops.series import current_and_trend
 from service.store import watches as watch_store
 
@@ -53,6 +54,30 @@ def enable(slug: str) -> None:
     with migrated_engine(s) as engine, session_scope(engine) as session:
         watch = watch_ops.enable_preset(session, slug, now=utcnow())
     typer.echo(f"watch {watch.slug} enabled")
+
+
+@app.command("add")
+@friendly_errors
+def add(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Watch JSON.")) -> None:
+    """Create a watch from a JSON file (the body of POST /api/v1/watches)."""
+    try:
+        spec = watch_ops.WatchSpec.model_validate_json(file.read_bytes())
+    except ValueError as exc:
+        raise InputError(f"{file} is not a valid watch: {exc}") from exc
+    s = settings()
+    with migrated_engine(s) as engine, session_scope(engine) as session:
+        watch = watch_ops.create_watch(session, spec, now=utcnow())
+    typer.echo(f"watch {watch.slug} created")
+
+
+@app.command("delete")
+@friendly_errors
+def delete(slug: str) -> None:
+    """Delete a watch with its attributions and alerts."""
+    s = settings()
+    with migrated_engine(s) as engine, session_scope(engine) as session:
+        session.delete(watch_ops.get_watch(session, slug))
+    typer.echo(f"watch {slug} deleted")
 
 
 @app.command("disable")

@@ -129,7 +129,17 @@ async def _send_all(
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ceasewatch-deliveries")
     results: asyncio.Queue[tuple[Outgoing, SendResult] | None] = asyncio.Queue()
 
+    next_slot: defaultdict[int, float] = defaultdict(float)
+
+    async def paced(subscription_id: int) -> None:
+        """At most `delivery_rate_per_endpoint` sends a second to one receiver."""
+        gap = 1.0 / settings.delivery_rate_per_endpoint
+        start = max(loop.time(), next_slot[subscription_id])
+        next_slot[subscription_id] = start + gap
+        await asyncio.sleep(start - loop.time())
+
     async def one(item: Outgoing) -> None:
+        await paced(item.subscription_id)
         async with per_endpoint[item.subscription_id]:
             # Per attempt and from the real clock, as Standard Webhooks asks: receivers refuse
             # stamps more than a few minutes off theirs, whatever our scheduling clock says.

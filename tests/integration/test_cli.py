@@ -114,3 +114,27 @@ def test_models_registry_commands(run) -> None:  # type: ignore[no-untyped-def]
     assert missing.exit_code == 2 and "no model version" in missing.output
     lonely = run("models", "rollback")
     assert lonely.exit_code == 2 and "nothing to roll back" in lonely.output
+
+
+def test_watches_commands(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    presets = run("watches", "presets")
+    assert "pakistan-afghanistan" in presets.output and "sudan-saf-rsf" in presets.output
+    assert run("watches", "enable", "israel-iran").exit_code == 0
+    spec = tmp_path / "watch.json"
+    spec.write_text(json.dumps({
+        "slug": "ethiopia-eritrea", "name": "Ethiopia-Eritrea",
+        "parties": [{"name": "Ethiopia", "countries": ["ET"]},
+                    {"name": "Eritrea", "countries": ["ER"]}]}))
+    assert run("watches", "add", str(spec)).exit_code == 0
+    listed = run("watches", "list")
+    assert "ethiopia-eritrea" in listed.output and "israel-iran" in listed.output
+    assert "calm" in listed.output
+    spec.write_text('{"slug": "x"}')
+    broken = run("watches", "add", str(spec))
+    assert broken.exit_code == 2 and "not a valid watch" in broken.output
+    assert run("watches", "disable", "israel-iran").exit_code == 0
+    assert "disabled" in run("watches", "list").output
+    assert run("watches", "delete", "ethiopia-eritrea").exit_code == 0
+    gone = run("watches", "delete", "ethiopia-eritrea")
+    assert gone.exit_code == 2 and "no watch" in gone.output
+    assert run("alerts").exit_code == 0

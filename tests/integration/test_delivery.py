@@ -261,3 +261,19 @@ def test_failing_for_days_disables_with_a_reason(
         row = session.get(Subscription, sub)
         assert row is not None and not row.enabled
         assert "failed for 3 days" in (row.disabled_reason or "")
+
+
+def test_per_endpoint_rate_limit(
+    engine: Engine, settings: Settings, receiver: WebhookReceiver
+) -> None:
+    subscribe(engine, settings, receiver, "/paced")
+    other = subscribe(engine, settings, receiver, "/other")
+    for n in range(10):
+        event(engine, "alert.firing", alert_id=200 + n, at=T0 + timedelta(seconds=n))
+    paced = settings.model_copy(update={"delivery_rate_per_endpoint": 5.0})
+    started = time.monotonic()
+    report = deliver_due(engine, settings=paced, now=lambda: T0 + timedelta(seconds=10))
+    elapsed = time.monotonic() - started
+    assert dict(report.outcomes) == {"delivered": 20}
+    assert elapsed >= 9 / 5 - 0.1  # ten sends to one receiver at five a second
+    assert len(receiver.accepted("/paced")) == 10 and other
