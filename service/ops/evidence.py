@@ -106,10 +106,30 @@ def rationale(evidence: Sequence[dict[str, Any]], *, index: float) -> str:
     return f'{said}{where} reported by {sources}: "{headline}"; index {index:.0f}'
 
 
+# Names as newsrooms write them, where the ISO name reads like a form ("Palestine, State of").
+SHORT_NAMES = {
+    "PS": "Palestine",
+    "RU": "Russia",
+    "IR": "Iran",
+    "SY": "Syria",
+    "KR": "South Korea",
+    "KP": "North Korea",
+    "CD": "DR Congo",
+    "CG": "Congo",
+    "TW": "Taiwan",
+    "VE": "Venezuela",
+    "BO": "Bolivia",
+    "TZ": "Tanzania",
+    "MD": "Moldova",
+    "LA": "Laos",
+    "VN": "Vietnam",
+}
+
+
 def _country_name(code: str) -> str:
+    if code in SHORT_NAMES:
+        return SHORT_NAMES[code]
     country = pycountry.countries.get(alpha_2=code)
-    return (
-        str(getattr(country, "common_name", None) or getattr(country, "name", code))
-        if country
-        else code
-    )
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)

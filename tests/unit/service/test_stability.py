@@ -58,3 +58,17 @@ def test_deterministic_evidence_and_trend() -> None:
     assert trend(70, 40) == "deteriorated"
     assert trend(20, 60) == "improved"
     assert trend(42, 40) == "unchanged"
+
+
+def test_rationale_names_signals_places_and_sources() -> None:
+    from service.ops.evidence import rationale
+
+    evidence = [
+        {"title": "Israeli airstrikes hit Gaza", "signals": {"airstrike": 0.9, "casualties": 0.7},
+         "countries": ["IL", "PS"], "outlets": ["aljazeera.com", "bbc.co.uk"]},
+        {"title": "Rockets fired from Gaza", "signals": {"shelling": 0.8},
+         "countries": ["PS"], "outlets": ["bbc.co.uk"]},
+    ]
+    line = rationale(evidence, index=81.4)
+    assert line.startswith("airstrikes, casualties and shelling (Palestine, Israel)")
+    assert 'reported by 2 outlets: "Israeli airstrikes hit Gaza"; index 81' in line
