@@ -76,51 +76,31 @@ def build_scheduler(engine: Engine, settings: Settings, model: ActiveModel) -> B
             evaluate_watches(session, watch_ids, now=utcnow())
 
     first_run = utcnow() + timedelta(seconds=1)
-    # coalesce: a backlog of missed runs becomes one run; max_instances=1: a slow poll is never
-    # overlapped by the next; misfire grace: a run late by less than one interval still runs.
-    scheduler.add_job(
-        run_recorded,
-        "interval",
-        seconds=settings.poll_every_s,
-        args=(engine, POLL_JOB, poll),
-        id=POLL_JOB,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=max(1, int(settings.poll_every_s)),
-        next_run_time=first_run,
-    )
-    scheduler.add_job(
-        run_recorded,
-        "interval",
-        seconds=MODEL_REFRESH_S,
-        args=(engine, MODEL_JOB, refresh_model),
-        id=MODEL_JOB,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=MODEL_REFRESH_S,
-    )
 
-    scheduler.add_job(
-        run_recorded,
-        "interval",
-        seconds=settings.evaluate_every_s,
-        args=(engine, EVALUATE_JOB, evaluate),
-        id=EVALUATE_JOB,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=max(1, int(settings.evaluate_every_s)),
-    )
+    def every(seconds: float, name: str, work: Callable[[], object], *, now: bool) -> None:
+        # coalesce: a backlog of missed runs becomes one run; max_instances=1: a slow run is
+        # never overlapped by the next; misfire grace: a run late by less than one interval
+        # still runs. Both kinds of miss are recorded by on_missed below.
+        scheduler.add_job(
+            run_recorded,
+            "interval",
+            seconds=seconds,
+            args=(engine, name, work),
+            id=name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=max(1, int(seconds)),
+            **({"next_run_time": first_run} if now else {}),
+        )
 
-    scheduler.add_job(
-        run_recorded,
-        "interval",
-        seconds=settings.deliver_every_s,
-        args=(engine, DELIVER_JOB, lambda: deliver_due(engine, settings=settings, rng=rng)),
-        id=DELIVER_JOB,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=max(1, int(settings.deliver_every_s)),
-        next_run_time=first_run,
+    every(settings.poll_every_s, POLL_JOB, poll, now=True)
+    every(MODEL_REFRESH_S, MODEL_JOB, refresh_model, now=False)
+    every(settings.evaluate_every_s, EVALUATE_JOB, evaluate, now=False)
+    every(
+        settings.deliver_every_s,
+        DELIVER_JOB,
+        lambda: deliver_due(engine, settings=settings, rng=rng),
+        now=True,
     )
 
     def on_missed(event: JobEvent) -> None:
