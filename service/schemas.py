@@ -239,3 +239,64 @@ class StatusOut(BaseModel):
     deliveries: dict[str, int]
     model: dict[str, Any] | None
     jobs: list[dict[str, Any]]
+
+
+class KeyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["admin", "operator", "viewer", "subscriber"]
+    name: str | None = Field(default=None, max_length=100)
+
+
+class KeyOut(BaseModel):
+    id: int
+    prefix: str
+    role: str
+    name: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class KeyCreated(KeyOut):
+    key: str
+
+
+class LabelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    quad: (
+        Literal[
+            "neutral",
+            "verbal_cooperation",
+            "material_cooperation",
+            "verbal_conflict",
+            "material_conflict",
+        ]
+        | None
+    ) = None
+    signals: list[
+        Literal[
+            "airstrike",
+            "shelling",
+            "armed_clash",
+            "bombing",
+            "cross_border_attack",
+            "ceasefire_violation",
+            "war_rhetoric",
+            "mobilization",
+            "territorial_seizure",
+            "casualties",
+            "ceasefire_agreement",
+            "talks",
+            "prisoner_exchange",
+            "withdrawal",
+            "humanitarian_access",
+        ]
+    ] = Field(default_factory=list, max_length=15)
+
+
+class LabelOut(BaseModel):
+    id: int
+    article_id: int
+    quad: str | None
+    signals: list[str]
+    author: str | None
+    created_at: datetime

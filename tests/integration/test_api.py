@@ -123,3 +123,53 @@ def test_status_says_whether_things_are_fine(client: TestClient, engine: Engine)
     assert body["deliveries"] == {"backlog": 0, "dead_letters": 0, "rejected": 0}
     assert body["model"]["version"] and "age_days" in body["model"]
     assert client.get("/api/v1/status").status_code == 401
+
+
+def test_keys_are_managed_by_admins_and_revocation_bites(
+    client: TestClient, engine: Engine
+) -> None:
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    operator = key(engine, "operator")
+    assert client.get("/api/v1/keys", headers=operator).status_code == 403
+    made = client.post("/api/v1/keys", json={"role": "viewer", "name": "desk"}, headers=admin)
+    assert made.status_code == 201
+    token = made.json()["key"]
+    listed = client.get("/api/v1/keys", headers=admin).json()
+    assert all("key" not in k and "key_hash" not in k for k in listed)
+    viewer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/feeds", headers=viewer).status_code == 200
+    assert client.delete(f"/api/v1/keys/{made.json()['id']}", headers=admin).status_code == 204
+    assert client.get("/api/v1/feeds", headers=viewer).status_code == 401
+    bad = client.post("/api/v1/keys", json={"role": "emperor"}, headers=admin)
+    assert bad.status_code == 422
+
+
+def test_operators_label_articles(client: TestClient, engine: Engine) -> None:
+    from service.clock import utcnow as now
+    from service.models import Article
+
+    with session_scope(engine) as session:
+        article = Article(title="Shelling resumes in Kurram", content_hash="x" * 64,
+                          published_at=now(), first_seen_at=now())
+        session.add(article)
+        session.flush()
+        article_id = article.id
+    operator, viewer = key(engine, "operator"), key(engine, "viewer")
+    body = {"quad": "material_conflict", "signals": ["shelling"]}
+    assert client.post(f"/api/v1/articles/{article_id}/labels", json=body,
+                       headers=viewer).status_code == 403
+    made = client.post(f"/api/v1/articles/{article_id}/labels", json=body, headers=operator)
+    assert made.status_code == 201 and made.json()["signals"] == ["shelling"]
+    wrong = client.post(f"/api/v1/articles/{article_id}/labels",
+                        json={"signals": ["sneezing"]}, headers=operator)
+    assert wrong.status_code == 422
+    assert client.post("/api/v1/articles/999999/labels", json=body,
+                       headers=operator).status_code == 404
+    assert len(client.get("/api/v1/labels", headers=viewer).json()) == 1
+
+    from service.ops.training import operator_labels
+
+    with session_scope(engine) as session:
+        labels = operator_labels(session)
+    assert labels[0].quad == "material_conflict" and labels[0].signals == ("shelling",)
+    assert labels[0].text.startswith("Shelling resumes in Kurram")

@@ -1,0 +1,89 @@
+"""/api/v1/keys (admin) and /api/v1/labels (operators label articles for retraining)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Response
+from sqlmodel import col, select
+
+from service.api.deps import Caller, Operator, SessionDep, Viewer, require
+from service.clock import utcnow
+from service.models import ApiKey, Article, Label
+from service.ops import keys as key_ops
+from service.ops.errors import InputError, NotFound
+from service.schemas import KeyCreated, KeyIn, KeyOut, LabelIn, LabelOut, Problem
+
+router = APIRouter(prefix="/api/v1")
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem},
+    403: {"model": Problem},
+    404: {"model": Problem},
+    422: {"model": Problem},
+}
+Admin = Depends(require("admin"))
+
+
+@router.get(
+    "/keys", response_model=list[KeyOut], responses=ERRORS, tags=["keys"], dependencies=[Admin]
+)
+def list_keys(session: SessionDep) -> list[KeyOut]:
+    rows = session.exec(select(ApiKey).order_by(col(ApiKey.id))).all()
+    return [KeyOut.model_validate(k.model_dump()) for k in rows]
+
+
+@router.post(
+    "/keys",
+    response_model=KeyCreated,
+    status_code=201,
+    responses=ERRORS,
+    tags=["keys"],
+    dependencies=[Admin],
+)
+def create_key(body: KeyIn, session: SessionDep) -> KeyCreated:
+    """The key is in this answer only; it is stored as a hash."""
+    key = key_ops.create_key(session, role=body.role, name=body.name, now=utcnow())
+    row = key_ops.authenticate(session, key)
+    assert row is not None
+    return KeyCreated(**KeyOut.model_validate(row.model_dump()).model_dump(), key=key)
+
+
+@router.delete("/keys/{key_id}", status_code=204, responses=ERRORS, tags=["keys"])
+def revoke_key(key_id: int, session: SessionDep, caller: Caller = Admin) -> Response:
+    row = session.get(ApiKey, key_id)
+    if row is None:
+        raise NotFound(f"no key with id {key_id}")
+    if row.id == caller.key_id:
+        raise InputError("a key cannot revoke itself; use another admin key")
+    row.revoked_at = row.revoked_at or utcnow()
+    return Response(status_code=204)
+
+
+@router.post(
+    "/articles/{article_id}/labels",
+    response_model=LabelOut,
+    status_code=201,
+    responses=ERRORS,
+    tags=["labels"],
+)
+def label_article(
+    article_id: int, body: LabelIn, session: SessionDep, caller: Operator
+) -> LabelOut:
+    if session.get(Article, article_id) is None:
+        raise NotFound(f"no article with id {article_id}")
+    label = Label(
+        article_id=article_id,
+        quad=body.quad,
+        signals=list(body.signals),
+        author=f"key:{caller.key_id}",
+        created_at=utcnow(),
+    )
+    session.add(label)
+    session.flush()
+    return LabelOut.model_validate(label.model_dump())
+
+
+@router.get("/labels", response_model=list[LabelOut], responses=ERRORS, tags=["labels"])
+def list_labels(session: SessionDep, _: Viewer) -> list[LabelOut]:
+    rows = session.exec(select(Label).order_by(col(Label.id).desc()).limit(1000)).all()
+    return [LabelOut.model_validate(r.model_dump()) for r in rows]
