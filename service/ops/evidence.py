@@ -10,7 +10,6 @@ from typing import Any
 import pycountry
 from sqlmodel import Session
 
-from service.models import Article, ArticleScore
 from service.ops import stability
 from service.store import watches as watch_store
 
@@ -32,28 +31,31 @@ SIGNAL_SHOWN = 0.5
 
 def contributions_for(
     session: Session, watch_id: int, *, since: datetime, until: datetime
-) -> tuple[list[stability.Contribution], dict[int, tuple[Article, ArticleScore]]]:
-    rows = watch_store.attributed_scores(session, watch_id, since=since, until=until)
-    articles = {a.id or 0: (a, s) for a, s in rows}
+) -> tuple[list[stability.Contribution], dict[int, int]]:
+    """The index's inputs in the window, and each article's newest score id."""
+    rows = watch_store.attributed_signals(session, watch_id, since=since, until=until)
     contributions = [
         stability.Contribution(
-            article_id=a.id or 0,
-            published_at=a.published_at,
-            escalation=s.escalation,
-            deescalation=s.deescalation,
-            signals=s.signals,
-            sources=a.source_count,
+            article_id=article_id,
+            published_at=published,
+            escalation=escalation,
+            deescalation=deescalation,
+            signals=signals,
+            sources=sources,
         )
-        for a, s in rows
+        for article_id, published, sources, _, escalation, deescalation, signals in rows
     ]
-    return contributions, articles
+    return contributions, {row[0]: row[3] for row in rows}
 
 
 def evidence_items(
     session: Session,
     top: Sequence[tuple[stability.Contribution, float]],
-    articles: dict[int, tuple[Article, ArticleScore]],
+    score_ids: dict[int, int],
 ) -> list[dict[str, Any]]:
+    articles = watch_store.articles_with_scores(
+        session, (score_ids[c.article_id] for c, _ in top)
+    )
     outlets = watch_store.outlets_for(session, (c.article_id for c, _ in top))
     items = []
     for contribution, value in top:

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from classifiers.scoring import Score, TextItem
 from feeds.parse import Entry
-from service.models import Article, ArticleScore
+from service.models import Article
 from service.ops.alerts import evaluate_watches
 from service.ops.watches import attribute
 from service.store import articles as article_store
@@ -139,7 +139,7 @@ def ingest_entries(
 
 
 def attribute_and_evaluate(
-    session: Session, stories: Sequence[NewStory], scores: Sequence[ArticleScore], *, now: datetime
+    session: Session, stories: Sequence[NewStory], scores: Sequence[Score], *, now: datetime
 ) -> None:
     """Attributes new stories to the enabled watches and re-evaluates the watches they hit,
     in the ingesting transaction: the alert and its outbox event commit with the article."""
@@ -184,24 +184,28 @@ class Scorable(Protocol):
 
 def score_articles(
     session: Session, articles: Sequence[Scorable], *, scorer: TextScorer, now: datetime
-) -> list[ArticleScore]:
+) -> list[Score]:
+    """Scores and stores; every stored score names the model version that produced it."""
     items = [TextItem(id=str(a.id), title=a.title, text=a.summary) for a in articles]
-    rows = [
-        ArticleScore(
-            article_id=int(score.id),
-            model_version=score.model_version,
-            escalation=score.escalation,
-            deescalation=score.deescalation,
-            quad=score.quad,
-            signals=score.signals,
-            countries=score.countries,
-            explanation=[[term, weight] for term, weight in score.explanation],
-            scored_at=now,
-        )
-        for score in scorer.score(items)
-    ]
-    article_store.add_scores(session, rows)
-    return rows
+    scores = scorer.score(items)
+    article_store.insert_scores(
+        session,
+        [
+            {
+                "article_id": int(score.id),
+                "model_version": score.model_version,
+                "escalation": score.escalation,
+                "deescalation": score.deescalation,
+                "quad": score.quad,
+                "signals": score.signals,
+                "countries": score.countries,
+                "explanation": [[term, weight] for term, weight in score.explanation],
+                "scored_at": now,
+            }
+            for score in scores
+        ],
+    )
+    return scores
 
 
 def _id(article: Article) -> int:

@@ -108,9 +108,9 @@ def add_to_source_count(session: Session, article_id: int, extra: int) -> None:
     )
 
 
-def add_scores(session: Session, scores: Sequence[ArticleScore]) -> None:
-    session.add_all(scores)
-    session.flush()
+def insert_scores(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(ArticleScore), rows)
 
 
 def scores_for(session: Session, article_id: int) -> Sequence[ArticleScore]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from service.models import (
@@ -46,25 +47,50 @@ def add_attributions(session: Session, rows: Sequence[Attribution]) -> None:
     session.flush()
 
 
-def attributed_scores(
+def attributed_signals(
     session: Session, watch_id: int, *, since: datetime, until: datetime
-) -> list[tuple[Article, ArticleScore]]:
-    """Each attributed article in the window with its newest score."""
-    rows = session.exec(
-        select(Article, ArticleScore)
+) -> list[tuple[int, datetime, int, int, float, float, dict[str, float]]]:
+    """(article id, published, outlets, score id, escalation, deescalation, signals) of each
+    attributed article in the window, from its newest score.
+
+    Columns, not ORM objects: every evaluation reads the whole window, and loading full
+    articles and scores (with their JSON) was most of a year's backtest."""
+    rows = session.execute(
+        sa_select(
+            col(Article.id),
+            col(Article.published_at),
+            col(Article.source_count),
+            col(ArticleScore.id),
+            col(ArticleScore.escalation),
+            col(ArticleScore.deescalation),
+            col(ArticleScore.signals),
+        )
+        .select_from(Article)
         .join(Attribution, col(Attribution.article_id) == col(Article.id))
         .join(ArticleScore, col(ArticleScore.article_id) == col(Article.id))
         .where(
-            Attribution.watch_id == watch_id,
+            col(Attribution.watch_id) == watch_id,
             col(Attribution.published_at) >= since,
             col(Attribution.published_at) <= until,
         )
         .order_by(col(Article.id), col(ArticleScore.id))
     ).all()
-    newest: dict[int, tuple[Article, ArticleScore]] = {}
-    for article, score in rows:
-        newest[article.id or 0] = (article, score)
-    return list(newest.values())
+    newest = {row[0]: tuple(row) for row in rows}
+    return [
+        (int(a or 0), published, int(sources), int(sid or 0), esc, deesc, signals)
+        for a, published, sources, sid, esc, deesc, signals in newest.values()
+    ]
+
+
+def articles_with_scores(
+    session: Session, score_ids: Iterable[int]
+) -> dict[int, tuple[Article, ArticleScore]]:
+    rows = session.exec(
+        select(Article, ArticleScore)
+        .join(ArticleScore, col(ArticleScore.article_id) == col(Article.id))
+        .where(col(ArticleScore.id).in_(list(score_ids)))
+    ).all()
+    return {a.id or 0: (a, s) for a, s in rows}
 
 
 def outlets_for(session: Session, article_ids: Iterable[int]) -> dict[int, list[str]]:
