@@ -62,7 +62,16 @@ def build_scheduler(engine: Engine, settings: Settings, model: ActiveModel) -> B
     rng = random.Random()
 
     def poll() -> None:
-        poll_once(engine, settings=settings, scorer=model.scorer, rng=rng)
+        report = poll_once(engine, settings=settings, scorer=model.scorer, rng=rng)
+        if report.outcomes:
+            log.info(
+                "polled %d feeds in %.1fs: %d new articles, %d failed%s",
+                len(report.outcomes),
+                report.duration_s,
+                report.new_articles,
+                report.count("error"),
+                ", offline: nobody penalised" if report.offline else "",
+            )
 
     def refresh_model() -> None:
         model.refresh(now=utcnow())
@@ -87,6 +96,7 @@ def build_scheduler(engine: Engine, settings: Settings, model: ActiveModel) -> B
             seconds=seconds,
             args=(engine, name, work),
             id=name,
+            name=name,
             coalesce=True,
             max_instances=1,
             misfire_grace_time=max(1, int(seconds)),

@@ -58,7 +58,10 @@ def serve(
     if role not in ROLES:
         fail(f"--role must be one of {', '.join(ROLES)}, got {role!r}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per fetch is noise
+    # One line per fetch, per job run or per readiness probe is noise; job health is recorded
+    # in the database and the poll logs its own summary.
+    for noisy in ("httpx", "apscheduler.executors", "apscheduler.scheduler", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     s = settings()
     with migrated_engine(s) as engine, session_scope(engine) as session:
         if s.install_default_feeds:
