@@ -138,3 +138,28 @@ def test_alerts_series_and_silences(client: TestClient, engine: Engine) -> None:
     sid = silence.json()["id"]
     assert client.delete(f"/api/v1/silences/{sid}", headers=AUTH).status_code == 204
     assert client.get("/api/v1/silences", headers=AUTH).json() == []
+
+
+def test_metrics_report_index_alerts_feeds_and_jobs(
+    client: TestClient, engine: Engine
+) -> None:
+    test_alerts_series_and_silences(client, engine)
+    from service.jobs import run_recorded
+
+    run_recorded(engine, "poll", lambda: None)
+    with session_scope(engine) as session:
+        feed = feed_store.list_all(session)[0]
+        feed.last_status, feed.last_error_kind, feed.consecutive_failures = 503, "http_status", 2
+    body = client.get("/metrics")
+    assert body.status_code == 200 and body.headers["content-type"].startswith("text/plain")
+    text = body.text
+    index_line = next(
+        line for line in text.splitlines()
+        if line.startswith('ceasewatch_watch_index{watch="pakistan-afghanistan"}')
+    )
+    assert float(index_line.split()[-1]) >= 65
+    assert 'ceasewatch_alerts{level="critical",state="firing"} 1.0' in text
+    assert 'ceasewatch_feed_errors{kind="http_status"} 1.0' in text
+    assert 'ceasewatch_feeds{health="failing"} 1.0' in text
+    assert 'ceasewatch_job_runs_total{job="poll"} 1.0' in text
+    assert "ceasewatch_articles " in text

@@ -1,0 +1,98 @@
+"""/metrics in Prometheus format, read from the database at scrape time.
+
+Everything here comes from the shared database, so any API process reports the same figures
+whichever process did the work (the worker polls, the API answers the scrape)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy.engine import Engine
+from sqlmodel import func, select
+
+from service.api.deps import ContextDep
+from service.clock import utcnow
+from service.db import session_scope
+from service.models import Alert, Article, Feed, Watch
+from service.ops.feeds import feed_health
+from service.ops.series import current_and_trend
+from service.store import deliveries as delivery_store
+from service.store import state
+
+router = APIRouter(tags=["health"])
+
+
+class DatabaseCollector(Collector):
+    def __init__(self, engine: Engine, *, stale_after_s: float) -> None:
+        self.engine, self.stale_after_s = engine, stale_after_s
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        now = utcnow()
+        with session_scope(self.engine) as session:
+            feeds = session.exec(select(Feed)).all()
+            health = GaugeMetricFamily("ceasewatch_feeds", "Feeds by health", labels=["health"])
+            for name, n in Counter(
+                feed_health(f, now=now, stale_after_s=self.stale_after_s) for f in feeds
+            ).items():
+                health.add_metric([name], n)
+            yield health
+            errors = GaugeMetricFamily(
+                "ceasewatch_feed_errors", "Failing feeds by error kind", labels=["kind"]
+            )
+            for kind, n in Counter(f.last_error_kind for f in feeds if f.last_error_kind).items():
+                errors.add_metric([kind or "unknown"], n)
+            yield errors
+            checked = [f for f in feeds if f.last_status is not None]
+            ratio = sum(1 for f in checked if f.last_status == 304) / len(checked) if checked else 0
+            yield GaugeMetricFamily(
+                "ceasewatch_feeds_not_modified_ratio",
+                "Share of feeds whose last answer was 304 Not Modified",
+                value=ratio,
+            )
+            articles = session.exec(select(func.count()).select_from(Article)).one()
+            yield GaugeMetricFamily("ceasewatch_articles", "Stored stories", value=articles)
+            index = GaugeMetricFamily("ceasewatch_watch_index", "Stability index", labels=["watch"])
+            for watch in session.exec(select(Watch).where(Watch.enabled == True)).all():  # noqa: E712
+                index.add_metric([watch.slug], current_and_trend(session, watch, now=now)[0])
+            yield index
+            alerts = GaugeMetricFamily("ceasewatch_alerts", "Alerts", labels=["state", "level"])
+            rows = session.exec(
+                select(Alert.state, Alert.level, func.count()).group_by(Alert.state, Alert.level)
+            ).all()
+            for alert_state, level, n in rows:
+                alerts.add_metric([alert_state, level], n)
+            yield alerts
+            deliveries = GaugeMetricFamily(
+                "ceasewatch_deliveries", "Webhook deliveries by status", labels=["status"]
+            )
+            for status, n in delivery_store.backlog(session).items():
+                deliveries.add_metric([status], n)
+            yield deliveries
+            jobs = state.list_job_health(session)
+            for name, help_, attr in (
+                ("ceasewatch_job_runs", "Scheduler job runs", "runs"),
+                ("ceasewatch_job_failures", "Scheduler job failures", "failures"),
+                ("ceasewatch_job_misses", "Scheduler job runs missed or skipped", "misses"),
+            ):
+                family = CounterMetricFamily(name, help_, labels=["job"])
+                for job in jobs:
+                    family.add_metric([job.name], getattr(job, attr))
+                yield family
+            duration = GaugeMetricFamily(
+                "ceasewatch_job_last_duration_seconds", "Last run's duration", labels=["job"]
+            )
+            for job in jobs:
+                duration.add_metric([job.name], job.last_duration_s or 0.0)
+            yield duration
+
+
+@router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
+def metrics(ctx: ContextDep) -> Response:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(DatabaseCollector(ctx.engine, stale_after_s=3 * ctx.settings.max_interval_s))
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
