@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from service.api.app import create_app
-from service.clock import utcnow
-from service.config import Settings
 from service.db import session_scope
-from service.ops import keys as key_ops
-
-ADMIN = "admin-key-for-tests-0123456789"
-
-
-@pytest.fixture
-def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings.model_copy(update={"admin_key": ADMIN}), role="api")
-    with TestClient(app) as c:
-        yield c
-
-
-def key(engine: Engine, role: str) -> dict[str, str]:
-    with session_scope(engine) as session:
-        token = key_ops.create_key(session, role=role, name=role, now=utcnow())
-    return {"Authorization": f"Bearer {token}"}
+from tests.support.api import ADMIN, key
 
 
 def test_health_and_readiness(client: TestClient) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from service.api.app import create_app
 from service.config import Settings
-from tests.integration.test_api import ADMIN, key
+from tests.support.api import ADMIN, key
 from tests.support.webhook_receiver import WebhookReceiver
 
 AUTH = {"Authorization": f"Bearer {ADMIN}"}

@@ -17,12 +17,12 @@ from service.ops.models import ActiveModel
 from service.store import feeds as feed_store
 from service.store import watches as watch_store
 from tests.integration.test_alert_lifecycle import CLASHES, OPEN_WAR
-from tests.integration.test_api import ADMIN, client, key  # noqa: F401  (fixture)
+from tests.support.api import ADMIN, key
 
 AUTH = {"Authorization": f"Bearer {ADMIN}"}
 
 
-def test_watch_crud_and_validation(client: TestClient, engine: Engine) -> None:  # noqa: F811
+def test_watch_crud_and_validation(client: TestClient, engine: Engine) -> None:
     viewer = key(engine, "viewer")
     enabled = client.post("/api/v1/watches/presets/india-pakistan", headers=AUTH)
     assert enabled.status_code == 200 and enabled.json()["slug"] == "india-pakistan"
@@ -62,7 +62,7 @@ def test_watch_crud_and_validation(client: TestClient, engine: Engine) -> None: 
     assert client.delete("/api/v1/watches/ethiopia-eritrea", headers=AUTH).status_code == 204
 
 
-def test_alerts_series_and_silences(client: TestClient, engine: Engine) -> None:  # noqa: F811
+def test_alerts_series_and_silences(client: TestClient, engine: Engine) -> None:
     client.post("/api/v1/watches/presets/pakistan-afghanistan", headers=AUTH)
     now = utcnow()
     scorer = ActiveModel(engine).refresh(now=now)
