@@ -11,7 +11,6 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from service.clock import utcnow
 from service.config import Settings
 from service.db import session_scope
 from service.ops import keys
@@ -71,7 +70,3 @@ SessionDep = Annotated[Session, Depends(db_session)]
 ContextDep = Annotated[AppContext, Depends(context)]
 Viewer = Annotated[Caller, Depends(require("viewer"))]
 Operator = Annotated[Caller, Depends(require("operator"))]
-
-
-def now() -> datetime:
-    return utcnow()

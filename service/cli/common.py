@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -55,7 +54,3 @@ def migrated_engine(s: Settings) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
-
-
-def echo_err(message: str) -> None:
-    print(message, file=sys.stderr)

@@ -113,10 +113,6 @@ def insert_scores(session: Session, rows: Sequence[dict[str, Any]]) -> None:
         session.execute(insert(ArticleScore), rows)
 
 
-def scores_for(session: Session, article_id: int) -> Sequence[ArticleScore]:
-    return session.exec(select(ArticleScore).where(ArticleScore.article_id == article_id)).all()
-
-
 def list_recent(
     session: Session, *, limit: int, min_escalation: float | None = None
 ) -> Sequence[tuple[Article, ArticleScore | None]]:

@@ -62,14 +62,6 @@ def claim_due(
     return session.exec(select(Feed).where(Feed.lease_owner == owner)).all()
 
 
-def get_leased(session: Session, feed_id: int, *, owner: str) -> Feed | None:
-    """The feed if `owner` still holds its lease; None when the lease was lost or it is gone."""
-    feed = session.get(Feed, feed_id)
-    if feed is None or feed.lease_owner != owner:
-        return None
-    return feed
-
-
 def release(feed: Feed) -> None:
     feed.lease_owner = None
     feed.lease_until = None

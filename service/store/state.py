@@ -43,10 +43,3 @@ def add_key(session: Session, key: ApiKey) -> ApiKey:
 
 def key_by_hash(session: Session, key_hash: str) -> ApiKey | None:
     return session.exec(select(ApiKey).where(ApiKey.key_hash == key_hash)).first()
-
-
-def count_keys(session: Session, *, role: str) -> int:
-    rows = session.exec(
-        select(ApiKey).where(ApiKey.role == role, col(ApiKey.revoked_at).is_(None))
-    ).all()
-    return len(rows)

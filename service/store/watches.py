@@ -15,7 +15,6 @@ from service.models import (
     ArticleScore,
     ArticleSource,
     Attribution,
-    OutboxEvent,
     Silence,
     Watch,
 )
@@ -142,16 +141,4 @@ def list_silences(session: Session, *, now: datetime | None = None) -> Sequence[
     query = select(Silence).order_by(col(Silence.ends_at).desc())
     if now is not None:
         query = query.where(col(Silence.ends_at) > now)
-    return session.exec(query).all()
-
-
-def add_event(session: Session, event: OutboxEvent) -> None:
-    session.add(event)
-    session.flush()
-
-
-def events(session: Session, *, alert_id: int | None = None) -> Sequence[OutboxEvent]:
-    query = select(OutboxEvent).order_by(col(OutboxEvent.id))
-    if alert_id is not None:
-        query = query.where(OutboxEvent.alert_id == alert_id)
     return session.exec(query).all()
