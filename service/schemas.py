@@ -300,3 +300,8 @@ class LabelOut(BaseModel):
     signals: list[str]
     author: str | None
     created_at: datetime
+
+
+class ArticlePage(BaseModel):
+    items: list[ArticleOut]
+    next_cursor: str | None

@@ -11,7 +11,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from service import __version__
-from service.api import feeds, keys_labels, metrics, subscriptions, system, watches
+from service.api import (
+    articles,
+    feeds,
+    keys_labels,
+    metrics,
+    subscriptions,
+    system,
+    watches,
+)
 from service.api.deps import AppContext
 from service.clock import utcnow
 from service.config import Settings
@@ -60,6 +68,7 @@ def create_app(settings: Settings, *, role: str = "all") -> FastAPI:
     )
     app.include_router(system.router)
     app.include_router(feeds.router)
+    app.include_router(articles.router)
     app.include_router(watches.router)
     app.include_router(subscriptions.router)
     app.include_router(keys_labels.router)

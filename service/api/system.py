@@ -1,8 +1,8 @@
-"""Liveness, readiness, job health, models and a first list of scored articles."""
+"""Liveness, readiness, status, job health and models."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
@@ -12,15 +12,12 @@ from service.migrate import is_at_head
 from service.ops import models as model_ops
 from service.ops import status as status_ops
 from service.schemas import (
-    ArticleOut,
     HealthOut,
     JobHealthOut,
     ModelOut,
     Problem,
-    ScoreOut,
     StatusOut,
 )
-from service.store import articles as article_store
 from service.store import state
 
 router = APIRouter()
@@ -87,29 +84,4 @@ def models(session: SessionDep, _: Viewer) -> list[ModelOut]:
             metrics=m.metrics,
         )
         for m in model_ops.list_versions(session)
-    ]
-
-
-@router.get(
-    "/api/v1/articles", response_model=list[ArticleOut], responses=AUTH_ERRORS, tags=["articles"]
-)
-def articles(
-    session: SessionDep,
-    _: Viewer,
-    limit: int = Query(50, ge=1, le=500),
-    min_escalation: float | None = Query(None, ge=0, le=1),
-) -> list[ArticleOut]:
-    rows = article_store.list_recent(session, limit=limit, min_escalation=min_escalation)
-    return [
-        ArticleOut(
-            id=a.id or 0,
-            title=a.title,
-            summary=a.summary,
-            link=a.canonical_link,
-            language=a.language,
-            published_at=a.published_at,
-            source_count=a.source_count,
-            score=ScoreOut.model_validate(s.model_dump()) if s is not None else None,
-        )
-        for a, s in rows
     ]

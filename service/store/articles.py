@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, update
-from sqlmodel import Session, col, select
+from sqlalchemy import and_, insert, or_, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, func, select
 
-from service.models import Article, ArticleScore, ArticleSource
+from service.models import Article, ArticleScore, ArticleSource, Attribution
 
 # Wire copies of one story appear within hours of each other; an identical headline and lede a
 # week apart is more likely a recurring item ("Live updates") than the same story.
@@ -113,15 +115,60 @@ def insert_scores(session: Session, rows: Sequence[dict[str, Any]]) -> None:
         session.execute(insert(ArticleScore), rows)
 
 
-def list_recent(
-    session: Session, *, limit: int, min_escalation: float | None = None
-) -> Sequence[tuple[Article, ArticleScore | None]]:
-    query = (
-        select(Article, ArticleScore)
-        .join(ArticleScore, col(ArticleScore.article_id) == col(Article.id), isouter=True)
-        .order_by(col(Article.published_at).desc(), col(Article.id).desc())
-        .limit(limit)
+@dataclass(frozen=True)
+class ArticleQuery:
+    limit: int = 50
+    watch_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    min_escalation: float | None = None
+    signal: str | None = None
+    text: str | None = None
+    before: tuple[datetime, int] | None = None  # keyset cursor: (published_at, id)
+
+
+SIGNAL_PRESENT = 0.5
+
+
+def search(session: Session, q: ArticleQuery) -> Sequence[tuple[Article, ArticleScore | None]]:
+    """Newest first, each with its newest score; keyset pagination on (published_at, id)."""
+    later = aliased(ArticleScore)
+    newest = (
+        select(func.max(later.id))
+        .where(col(later.article_id) == col(Article.id))
+        .correlate(Article)
+        .scalar_subquery()
     )
-    if min_escalation is not None:
-        query = query.where(col(ArticleScore.escalation) >= min_escalation)
-    return session.exec(query).all()
+    query = select(Article, ArticleScore).join(
+        ArticleScore, col(ArticleScore.id) == newest, isouter=True
+    )
+    if q.watch_id is not None:
+        query = query.join(Attribution, col(Attribution.article_id) == col(Article.id)).where(
+            Attribution.watch_id == q.watch_id
+        )
+    if q.since is not None:
+        query = query.where(col(Article.published_at) >= q.since)
+    if q.until is not None:
+        query = query.where(col(Article.published_at) < q.until)
+    if q.min_escalation is not None:
+        query = query.where(col(ArticleScore.escalation) >= q.min_escalation)
+    if q.signal is not None:
+        query = query.where(col(ArticleScore.signals)[q.signal].as_float() >= SIGNAL_PRESENT)
+    if q.text:
+        pattern = "%" + q.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                col(Article.title).ilike(pattern, escape="\\"),
+                col(Article.summary).ilike(pattern, escape="\\"),
+            )
+        )
+    if q.before is not None:
+        at, article_id = q.before
+        query = query.where(
+            or_(
+                col(Article.published_at) < at,
+                and_(col(Article.published_at) == at, col(Article.id) < article_id),
+            )
+        )
+    query = query.order_by(col(Article.published_at).desc(), col(Article.id).desc())
+    return session.exec(query.limit(q.limit)).all()

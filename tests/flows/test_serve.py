@@ -84,8 +84,10 @@ def test_serve_polls_scores_and_reports(env: dict[str, str], feed_server: FeedSe
     headers = {"Authorization": f"Bearer {ADMIN}"}
     try:
         wait_until(lambda: httpx.get(f"{base}/readyz").status_code == 200)
-        wait_until(lambda: httpx.get(f"{base}/api/v1/articles", headers=headers).json() != [])
-        article = httpx.get(f"{base}/api/v1/articles", headers=headers).json()[0]
+        wait_until(
+            lambda: httpx.get(f"{base}/api/v1/articles", headers=headers).json()["items"] != []
+        )
+        article = httpx.get(f"{base}/api/v1/articles", headers=headers).json()["items"][0]
         assert article["title"].startswith("Pakistani airstrikes")
         assert article["score"]["model_version"]
         assert "AF" in article["score"]["countries"]

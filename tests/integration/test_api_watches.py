@@ -163,3 +163,50 @@ def test_metrics_report_index_alerts_feeds_and_jobs(
     assert 'ceasewatch_feeds{health="failing"} 1.0' in text
     assert 'ceasewatch_job_runs_total{job="poll"} 1.0' in text
     assert "ceasewatch_articles " in text
+
+
+def test_article_filters_and_cursor_pagination(client: TestClient, engine: Engine) -> None:
+    test_alerts_series_and_silences(client, engine)  # 4 stories attributed to the watch
+    viewer = key(engine, "viewer")
+    now = utcnow()
+    with session_scope(engine) as session:  # one calm story nobody watches
+        fid = feed_store.add(session, url="https://sport.example/rss", title=None, now=now).id
+        ingest_entries(session, feed_id=fid or 0, feed_url="https://sport.example/rss", entries=[
+            Entry(guid="s1", title="Manchester City beat Arsenal 100% deserved_win", summary="",
+                  link="https://sport.example/1", published=now, language="en",
+                  content_hash=content_hash("Manchester City beat Arsenal", ""))],
+            scorer=ActiveModel(engine).refresh(now=now), now=now)
+
+    def get(**params: object) -> dict:  # type: ignore[type-arg]
+        answer = client.get("/api/v1/articles", params=params, headers=viewer)
+        assert answer.status_code == 200, answer.text
+        return answer.json()  # type: ignore[no-any-return]
+
+    everything = get()
+    assert len(everything["items"]) == 5 and everything["next_cursor"] is None
+    assert everything["items"][0]["title"].startswith("Manchester City")  # newest first
+    watched = get(watch="pakistan-afghanistan")["items"]
+    assert len(watched) == 4 and all(a["score"]["model_version"] for a in watched)
+    assert {a["id"] for a in get(min_escalation=0.5)["items"]} <= {a["id"] for a in watched}
+    strikes = get(signal="airstrike")["items"]
+    assert strikes and all(a["score"]["signals"]["airstrike"] >= 0.5 for a in strikes)
+    assert [a["title"] for a in get(q="kandahar")["items"]] == [
+        "Pakistani airstrikes hit Kabul, Kandahar and Paktia"
+    ]
+    assert get(q="100%")["items"][0]["title"].startswith("Manchester")  # % is literal
+    assert get(q="s_rved")["items"] == []  # so is _ ("deserved" would match a wildcard)
+    assert get(since="2099-01-01T00:00:00Z")["items"] == []
+
+    seen: list[int] = []
+    page = get(limit=2)
+    while True:
+        seen += [a["id"] for a in page["items"]]
+        if not page["next_cursor"]:
+            break
+        page = get(limit=2, cursor=page["next_cursor"])
+    assert sorted(seen) == sorted(a["id"] for a in everything["items"])
+    assert len(seen) == len(set(seen))
+    bad = client.get("/api/v1/articles", params={"cursor": "not-a-cursor"}, headers=viewer)
+    assert bad.status_code == 422 and "cursor" in bad.json()["detail"]
+    assert client.get("/api/v1/articles", params={"watch": "narnia"},
+                      headers=viewer).status_code == 404
