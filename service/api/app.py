@@ -23,6 +23,7 @@ from service.api import (
 from service.api.deps import AppContext
 from service.clock import utcnow
 from service.config import Settings
+from service.dashboard import routes as dashboard_routes
 from service.db import make_engine, session_scope
 from service.ops import keys
 from service.ops.errors import Conflict, InputError, NotFound
@@ -73,6 +74,7 @@ def create_app(settings: Settings, *, role: str = "all") -> FastAPI:
     app.include_router(subscriptions.router)
     app.include_router(keys_labels.router)
     app.include_router(metrics.router)
+    app.include_router(dashboard_routes.router)
     _install_error_handlers(app)
     return app
 

@@ -1,0 +1,1 @@
+"""The server-rendered status dashboard (Jinja2, no JavaScript, no CDN)."""
