@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from classifiers.scoring import QUAD_CLASSES, SIGNALS_DEESCALATION, SIGNALS_ESCALATION
 
 
 class Problem(BaseModel):
@@ -262,35 +264,24 @@ class KeyCreated(KeyOut):
 
 class LabelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    quad: (
-        Literal[
-            "neutral",
-            "verbal_cooperation",
-            "material_cooperation",
-            "verbal_conflict",
-            "material_conflict",
-        ]
-        | None
-    ) = None
-    signals: list[
-        Literal[
-            "airstrike",
-            "shelling",
-            "armed_clash",
-            "bombing",
-            "cross_border_attack",
-            "ceasefire_violation",
-            "war_rhetoric",
-            "mobilization",
-            "territorial_seizure",
-            "casualties",
-            "ceasefire_agreement",
-            "talks",
-            "prisoner_exchange",
-            "withdrawal",
-            "humanitarian_access",
-        ]
-    ] = Field(default_factory=list, max_length=15)
+    quad: str | None = Field(default=None, description="a QuadClass name")
+    signals: list[str] = Field(default_factory=list, max_length=15)
+
+    @field_validator("quad")
+    @classmethod
+    def known_quad(cls, value: str | None) -> str | None:
+        if value is not None and value not in QUAD_CLASSES:
+            raise ValueError(f"quad must be one of {', '.join(QUAD_CLASSES)}")
+        return value
+
+    @field_validator("signals")
+    @classmethod
+    def known_signals(cls, value: list[str]) -> list[str]:
+        known = SIGNALS_ESCALATION + SIGNALS_DEESCALATION
+        unknown = [s for s in value if s not in known]
+        if unknown:
+            raise ValueError(f"unknown signals {unknown}; known: {', '.join(known)}")
+        return value
 
 
 class LabelOut(BaseModel):
