@@ -25,7 +25,8 @@ models_app = typer.Typer(help="The model registry.", no_args_is_help=True)
 BATCH = 1000
 
 
-def _scorer(model: Path | None) -> Scorer:
+def scorer_for(model: Path | None) -> Scorer:
+    """The given model file, or else the active model from the registry."""
     if model is not None:
         return load_model(model)
     s = settings()
@@ -62,7 +63,7 @@ def score(
     model: Path | None = typer.Option(None, help="A model file instead of the active model."),
 ) -> None:
     """Score texts; one JSON line out per line in (the format in DESIGN.md)."""
-    scorer = _scorer(model)
+    scorer = scorer_for(model)
     stream: TextIO = sys.stdin if input == "-" else open(input, encoding="utf-8")  # noqa: SIM115
     bad = 0
     batch: list[TextItem] = []
@@ -136,7 +137,7 @@ def evaluate(
     items = read_labelled_jsonl(data)
     if not items:
         fail(f"{data} holds no labelled lines")
-    metrics = evaluate_model(_scorer(model), items)
+    metrics = evaluate_model(scorer_for(model), items)
     typer.echo(json.dumps(metrics, default=str) if json_out else format_report(metrics))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from service.cli.common import friendly_errors, migrated_engine, settings
-from service.cli.models import _scorer
+from service.cli.models import scorer_for
 from service.clock import utcnow
 from service.db import session_scope
 from service.ops import watches as watch_ops
@@ -116,7 +116,7 @@ def backtest(
     model: Path | None = typer.Option(None, help="A model file instead of the active model."),
 ) -> None:
     """Replay an archive with a simulated clock through the live code path."""
-    scorer = _scorer(model)
+    scorer = scorer_for(model)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ceasewatch-backtest-") as tmp:
         result = run_backtest(

@@ -13,11 +13,12 @@ import random
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -85,6 +86,29 @@ def prepare(session: Session, delivery: Delivery, *, settings: Settings, now: da
     )
 
 
+async def post_signed(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    msg_id: str,
+    body: bytes,
+    secrets: Sequence[str],
+    stamp: int,
+    settings: Settings,
+) -> SendResult:
+    """Signs for this attempt and sends: the one way a webhook leaves the service, for the
+    delivery job and for a subscription's test send alike."""
+    headers = signing.headers(msg_id=msg_id, timestamp=stamp, body=body, secrets=secrets)
+    return await send(
+        client,
+        url,
+        body=body,
+        headers=headers,
+        allow_private=settings.allow_private_targets,
+        timeout_s=settings.delivery_timeout_s,
+    )
+
+
 def deliver_due(
     engine: Engine,
     *,
@@ -143,17 +167,14 @@ async def _send_all(
         async with per_endpoint[item.subscription_id]:
             # Per attempt and from the real clock, as Standard Webhooks asks: receivers refuse
             # stamps more than a few minutes off theirs, whatever our scheduling clock says.
-            stamp = int(wall_clock())
-            headers = signing.headers(
-                msg_id=item.msg_id, timestamp=stamp, body=item.body, secrets=item.secrets
-            )
-            result = await send(
+            result = await post_signed(
                 clients[item.subscription_id % len(clients)],
                 item.url,
+                msg_id=item.msg_id,
                 body=item.body,
-                headers=headers,
-                allow_private=settings.allow_private_targets,
-                timeout_s=settings.delivery_timeout_s,
+                secrets=item.secrets,
+                stamp=int(wall_clock()),
+                settings=settings,
             )
         await results.put((item, result))
 

@@ -53,9 +53,7 @@ def evidence_items(
     top: Sequence[tuple[stability.Contribution, float]],
     score_ids: dict[int, int],
 ) -> list[dict[str, Any]]:
-    articles = watch_store.articles_with_scores(
-        session, (score_ids[c.article_id] for c, _ in top)
-    )
+    articles = watch_store.articles_with_scores(session, (score_ids[c.article_id] for c, _ in top))
     outlets = watch_store.outlets_for(session, (c.article_id for c, _ in top))
     items = []
     for contribution, value in top:

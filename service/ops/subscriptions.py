@@ -13,13 +13,13 @@ from feeds.errors import FetchError
 from feeds.netguard import check_url_target
 from service.config import Settings
 from service.models import Delivery, Subscription
-from service.ops.deliver import secrets_of
+from service.ops.deliver import post_signed, secrets_of
 from service.ops.errors import InputError, NotFound
 from service.ops.watches import presets
 from service.store import watches as watch_store
 from service.webhooks import signing
 from service.webhooks.formats import FORMATS, render
-from service.webhooks.sender import SendResult, make_client, send
+from service.webhooks.sender import SendResult, make_client
 
 EVENT_TYPES = ("alert.firing", "alert.escalated", "alert.resolved", "alert.reminder")
 LEVELS = ("warning", "critical")
@@ -107,22 +107,17 @@ def send_test(subscription: Subscription, *, settings: Settings, now: datetime) 
     }
     msg_id = f"msg_test_{int(now.timestamp() * 1000)}"
     body = render(subscription.format, event, event_id=msg_id, external_url=settings.external_url)
-    headers = signing.headers(
-        msg_id=msg_id,
-        timestamp=int(now.timestamp()),
-        body=body,
-        secrets=secrets_of(subscription, now=now),
-    )
 
     async def go() -> SendResult:
         async with make_client(max_connections=1) as client:
-            return await send(
+            return await post_signed(
                 client,
                 subscription.url,
+                msg_id=msg_id,
                 body=body,
-                headers=headers,
-                allow_private=settings.allow_private_targets,
-                timeout_s=settings.delivery_timeout_s,
+                secrets=secrets_of(subscription, now=now),
+                stamp=int(now.timestamp()),
+                settings=settings,
             )
 
     return asyncio.run(go())
