@@ -47,6 +47,13 @@ def watch_out(session: SessionDep, watch: Watch) -> WatchOut:
     )
 
 
+def silence_out(session: SessionDep, silence: Silence) -> SilenceOut:
+    watch = session.get(Watch, silence.watch_id) if silence.watch_id else None
+    return SilenceOut.model_validate(
+        {**silence.model_dump(), "watch": watch.slug if watch else None}
+    )
+
+
 def alert_out(alert: Alert, slug: str) -> AlertOut:
     return AlertOut.model_validate({**alert.model_dump(), "watch": slug})
 
@@ -132,15 +139,17 @@ def get_alert(alert_id: int, session: SessionDep, _: Viewer) -> AlertOut:
 @router.get("/silences", response_model=list[SilenceOut], responses=ERRORS, tags=["alerts"])
 def list_silences(session: SessionDep, _: Viewer, expired: bool = False) -> list[SilenceOut]:
     rows = watch_store.list_silences(session, now=None if expired else utcnow())
-    return [silence_ops.to_out(session, s) for s in rows]
+    return [silence_out(session, s) for s in rows]
 
 
 @router.post(
     "/silences", response_model=SilenceOut, status_code=201, responses=ERRORS, tags=["alerts"]
 )
 def create_silence(body: SilenceIn, session: SessionDep, caller: Operator) -> SilenceOut:
-    silence = silence_ops.create(session, body, author=f"key:{caller.key_id}", now=utcnow())
-    return silence_ops.to_out(session, silence)
+    silence = silence_ops.create(
+        session, **body.model_dump(), author=f"key:{caller.key_id}", now=utcnow()
+    )
+    return silence_out(session, silence)
 
 
 @router.delete("/silences/{silence_id}", status_code=204, responses=ERRORS, tags=["alerts"])

@@ -28,9 +28,7 @@ HOT_ARTICLES = 12
 
 def _templates() -> Environment:
     folder = resources.files("service.dashboard").joinpath("templates")
-    return Environment(
-        loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"])
-    )
+    return Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]))
 
 
 def _caller_role(request: Request, session: SessionDep) -> str | None:
@@ -52,8 +50,10 @@ def login_form(error: str | None = None) -> HTMLResponse:
 def login(session: SessionDep, key: Annotated[str, Form()]) -> Response:
     row = key_ops.authenticate(session, key.strip())
     if row is None or not key_ops.allows(row.role, "viewer"):
-        body = _templates().get_template("login.html").render(
-            error="That key is unknown, revoked, or cannot view the dashboard."
+        body = (
+            _templates()
+            .get_template("login.html")
+            .render(error="That key is unknown, revoked, or cannot view the dashboard.")
         )
         return HTMLResponse(body, status_code=401)
     response = RedirectResponse("/", status_code=303)
@@ -102,13 +102,17 @@ def dashboard(request: Request, session: SessionDep, ctx: ContextDep) -> Respons
     hot = article_store.search(
         session, article_store.ArticleQuery(limit=HOT_ARTICLES, min_escalation=0.6)
     )
-    page = _templates().get_template("index.html").render(
-        status=status,
-        cards=cards,
-        open_alerts=open_alerts,
-        hot=hot,
-        refresh_s=REFRESH_S,
-        now=now,
-        role=role,
+    page = (
+        _templates()
+        .get_template("index.html")
+        .render(
+            status=status,
+            cards=cards,
+            open_alerts=open_alerts,
+            hot=hot,
+            refresh_s=REFRESH_S,
+            now=now,
+            role=role,
+        )
     )
     return HTMLResponse(page)
