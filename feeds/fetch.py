@@ -98,12 +98,19 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - current).total_seconds())
 
 
-def _pinned_request(
-    client: httpx.AsyncClient, url: str, address: str, headers: dict[str, str]
+def pinned_request(
+    client: httpx.AsyncClient,
+    url: str,
+    address: str,
+    headers: dict[str, str],
+    *,
+    method: str = "GET",
+    content: bytes | None = None,
 ) -> httpx.Request:
     """A request that connects to the already-checked ``address`` while keeping the name in
     the Host header and in TLS SNI/certificate checks. Connecting by name would resolve again,
-    and a DNS-rebinding server could then answer with a private address."""
+    and a DNS-rebinding server could then answer with a private address. The webhook sender
+    uses it too (POST with a body)."""
     logical = httpx.URL(url)
     pinned = logical.copy_with(host=address)
     hop_headers = dict(headers)
@@ -114,7 +121,9 @@ def _pinned_request(
         # The pool keys connections by IP: a kept-alive TLS connection negotiated for one
         # name must not carry a request for another name on the same CDN address.
         hop_headers["Connection"] = "close"
-    return client.build_request("GET", pinned, headers=hop_headers, extensions=extensions)
+    return client.build_request(
+        method, pinned, headers=hop_headers, content=content, extensions=extensions
+    )
 
 
 async def _send(
@@ -122,7 +131,7 @@ async def _send(
 ) -> httpx.Response:
     last_error: httpx.ConnectError | None = None
     for address in addresses[:_MAX_ADDRESSES_TRIED]:
-        request = _pinned_request(client, url, address, headers)
+        request = pinned_request(client, url, address, headers)
         try:
             return await client.send(request, stream=True)
         except httpx.ConnectError as exc:

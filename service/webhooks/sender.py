@@ -21,10 +21,9 @@ import httpx
 
 from feeds.errors import FetchError
 
-# Private to feeds.fetch, imported on purpose: it is the one place that knows how to pin a
-# request to a checked address (Host, SNI, no TLS connection reuse across names). It builds a
-# GET; ``_post_to`` re-issues its URL, headers and extensions as a POST with our body.
-from feeds.fetch import _pinned_request, parse_retry_after
+# The one place that knows how to pin a request to a checked address (Host, SNI, no TLS
+# connection reuse across names) lives with the feed fetcher; webhooks reuse it for POSTs.
+from feeds.fetch import parse_retry_after, pinned_request
 from feeds.netguard import resolve_checked
 from service.webhooks.retry import classify
 from service.webhooks.signing import USER_AGENT
@@ -67,15 +66,6 @@ def make_client(*, max_connections: int = 100) -> httpx.AsyncClient:
     return client
 
 
-def _post_to(
-    client: httpx.AsyncClient, url: str, address: str, body: bytes, headers: Mapping[str, str]
-) -> httpx.Request:
-    pinned = _pinned_request(client, url, address, dict(headers))
-    return client.build_request(
-        "POST", pinned.url, headers=pinned.headers, content=body, extensions=pinned.extensions
-    )
-
-
 async def _excerpt(response: httpx.Response, max_bytes: int, *, budget_s: float) -> str:
     """Up to ``max_bytes`` of the answer. The status already arrived, so a body that stalls
     or breaks only shortens the excerpt; it must not turn a 200 into a retry (a duplicate)."""
@@ -114,7 +104,9 @@ async def _connect(
     """The streamed response from the first address that accepts, or why none did."""
     last_error: httpx.ConnectError | None = None
     for address in addresses[:_MAX_ADDRESSES_TRIED]:
-        request = _post_to(client, url, address, body, headers)
+        request = pinned_request(
+            client, url, address, dict(headers), method="POST", content=body
+        )
         try:
             return await client.send(request, stream=True)
         except httpx.ConnectError as exc:
