@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./ceasewatch.db"
+# The default index reads 10 half-lives of 24 h plus a 7-day trend (17 days); a month keeps the
+# dashboard's views whole. `ceasewatch prune` also checks the watches' own half-lives.
+MIN_RETENTION_DAYS = 30
 
 
 class Settings(BaseSettings):
@@ -46,6 +49,12 @@ class Settings(BaseSettings):
     backoff_base_s: float = 60.0
     backoff_cap_s: float = 6 * 3600.0
 
+    # Retention: articles older than this (published and first seen) are pruned daily, except
+    # alert evidence and labelled articles. 0 keeps everything forever.
+    retention_days: int = Field(default=400, ge=0)
+    prune_every_s: float = Field(default=24 * 3600.0, gt=0)
+    prune_batch_size: int = Field(default=1000, ge=1, le=10000)
+
     # Webhook delivery.
     deliver_every_s: float = 1.0
     delivery_lease_s: float = 60.0
@@ -58,3 +67,13 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+
+    @field_validator("retention_days")
+    @classmethod
+    def retention_covers_the_index(cls, value: int) -> int:
+        if 0 < value < MIN_RETENTION_DAYS:
+            raise ValueError(
+                f"retention_days must be 0 (keep forever) or at least {MIN_RETENTION_DAYS}: "
+                "the index and its trend read the last weeks of articles"
+            )
+        return value
