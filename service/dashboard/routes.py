@@ -1,49 +1,39 @@
 """`/` (the dashboard), `/login` and `/logout`. Viewing needs a viewer key, from the login form
-(kept in an HttpOnly cookie) or an `Authorization: Bearer` header."""
+(kept in an HttpOnly cookie) or an `Authorization: Bearer` header. The labelling pages are in
+`service.dashboard.labelling` and mounted on this router."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from importlib import resources
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlmodel import Session
 
 from service.api.deps import ContextDep, SessionDep
 from service.clock import utcnow
+from service.dashboard import labelling
 from service.dashboard.chart import timeline
+from service.dashboard.common import COOKIE, signed_in, templates
+from service.models import Watch
 from service.ops import keys as key_ops
+from service.ops import stability
 from service.ops import status as status_ops
-from service.ops.series import index_series
+from service.ops.series import TREND_DAYS, index_series
 from service.store import articles as article_store
 from service.store import watches as watch_store
 
 router = APIRouter(include_in_schema=False)
-COOKIE = "ceasewatch_key"
+router.include_router(labelling.router)
 REFRESH_S = 60
 HOT_ARTICLES = 12
-
-
-def _templates() -> Environment:
-    folder = resources.files("service.dashboard").joinpath("templates")
-    return Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]))
-
-
-def _caller_role(request: Request, session: SessionDep) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    key = token.strip() if scheme.lower() == "bearer" else request.cookies.get(COOKIE, "")
-    row = key_ops.authenticate(session, key) if key else None
-    if row is None or not key_ops.allows(row.role, "viewer"):
-        return None
-    return row.role
+CHART_STEP = timedelta(hours=3)
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(error: str | None = None) -> HTMLResponse:
-    return HTMLResponse(_templates().get_template("login.html").render(error=error))
+    return HTMLResponse(templates().get_template("login.html").render(error=error))
 
 
 @router.post("/login")
@@ -51,7 +41,7 @@ def login(session: SessionDep, key: Annotated[str, Form()]) -> Response:
     row = key_ops.authenticate(session, key.strip())
     if row is None or not key_ops.allows(row.role, "viewer"):
         body = (
-            _templates()
+            templates()
             .get_template("login.html")
             .render(error="That key is unknown, revoked, or cannot view the dashboard.")
         )
@@ -68,42 +58,58 @@ def logout() -> Response:
     return response
 
 
-@router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, session: SessionDep, ctx: ContextDep) -> Response:
-    role = _caller_role(request, session)
-    if role is None:
-        return RedirectResponse("/login", status_code=303)
-    now = utcnow()
-    status = status_ops.status(
-        session, now=now, started_at=ctx.started_at, stale_after_s=3 * ctx.settings.max_interval_s
+def watch_card(session: Session, watch: Watch, *, now: datetime) -> dict[str, Any]:
+    """One watch's card. The current index and the 7-day trend are the ends of the chart's own
+    series (its last point is `now`, its first a week before), so the index is computed once
+    per watch and page rather than once for the summary and again for the chart."""
+    series = index_series(
+        session, watch, since=now - timedelta(days=TREND_DAYS), until=now, step=CHART_STEP
     )
-    cards: list[dict[str, Any]] = []
-    for watch in watch_store.list_watches(session, enabled_only=True):
-        series = index_series(
-            session, watch, since=now - timedelta(days=7), until=now, step=timedelta(hours=3)
-        )
-        alerts = watch_store.list_alerts(session, watch_id=watch.id, limit=20)
-        chart = timeline(
+    current, before = series[-1].index, series[0].index
+    alerts = watch_store.list_alerts(session, watch_id=watch.id, limit=20)
+    open_alert = watch_store.open_alert(session, watch.id or 0)
+    firing = open_alert is not None and open_alert.state == "firing"
+    return {
+        "slug": watch.slug,
+        "name": watch.name,
+        "level": open_alert.level if firing and open_alert else "calm",
+        "index": current,
+        "trend": stability.trend(current, before),
+        "open_alert": open_alert,
+        "chart": timeline(
             [(p.t, p.index) for p in series],
             alerts=[(a.started_at, a.level) for a in alerts if a.started_at],
             warning=watch.warning_enter,
             critical=watch.critical_enter,
-        )
-        summary = next(w for w in status["watches"] if w["slug"] == watch.slug)
-        cards.append({**summary, "chart": chart})
+        ),
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, session: SessionDep, ctx: ContextDep) -> Response:
+    who = signed_in(request, session)
+    if who is None:
+        return RedirectResponse("/login", status_code=303)
+    now = utcnow()
+    status = status_ops.status(
+        session,
+        now=now,
+        started_at=ctx.started_at,
+        stale_after_s=3 * ctx.settings.max_interval_s,
+        with_watches=False,  # the cards below compute each index from their chart's series
+    )
+    watches = watch_store.list_watches(session, enabled_only=True)
+    cards = [watch_card(session, watch, now=now) for watch in watches]
     open_alerts = [
-        (a, slug)
-        for slug, a in (
-            (w.slug, watch_store.open_alert(session, w.id or 0))
-            for w in watch_store.list_watches(session, enabled_only=True)
-        )
-        if a is not None and a.state == "firing"
+        (c["open_alert"], c["slug"])
+        for c in cards
+        if c["open_alert"] is not None and c["open_alert"].state == "firing"
     ]
     hot = article_store.search(
         session, article_store.ArticleQuery(limit=HOT_ARTICLES, min_escalation=0.6)
     )
     page = (
-        _templates()
+        templates()
         .get_template("index.html")
         .render(
             status=status,
@@ -112,7 +118,8 @@ def dashboard(request: Request, session: SessionDep, ctx: ContextDep) -> Respons
             hot=hot,
             refresh_s=REFRESH_S,
             now=now,
-            role=role,
+            role=who.role,
+            may_label=who.may("operator"),
         )
     )
     return HTMLResponse(page)
