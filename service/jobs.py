@@ -17,6 +17,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
+from service import telemetry
 from service.clock import utcnow
 from service.config import Settings
 from service.db import session_scope
@@ -44,6 +45,7 @@ def run_recorded(engine: Engine, name: str, work: Callable[[], object]) -> None:
     except Exception as exc:  # a job error must not kill the scheduler; it is recorded
         log.exception("job %s failed", name)
         error = f"{type(exc).__name__}: {exc}"
+    telemetry.record_job(name, seconds=time.monotonic() - started, ok=error is None)
     with session_scope(engine) as session:
         record_run(
             session,

@@ -1,7 +1,11 @@
-"""/metrics in Prometheus format, read from the database at scrape time.
+"""/metrics in Prometheus format: gauges read from the database at scrape time, and this
+process's own counters and histograms (service/telemetry.py).
 
-Everything here comes from the shared database, so any API process reports the same figures
-whichever process did the work (the worker polls, the API answers the scrape)."""
+The database gauges are the same from any process, whichever process did the work. The
+process's own figures (scoring latency, polls and fetch errors, articles ingested, deliveries,
+job durations, CPU and memory) count only what this process did, so every process must be
+scraped; they carry a `role` label (all, api or worker) to tell the processes apart.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,12 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
+from service import telemetry
 from service.api.deps import ContextDep
 from service.clock import utcnow
 from service.db import session_scope
@@ -91,8 +97,30 @@ class DatabaseCollector(Collector):
             yield duration
 
 
+class ProcessCollector(Collector):
+    """This process's telemetry, each sample labelled with the role the process serves."""
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+
+    def collect(self) -> Iterator[Metric]:
+        for family in telemetry.get().registry.collect():
+            labelled = Metric(family.name, family.documentation, family.type, family.unit)
+            for sample in family.samples:
+                labelled.add_sample(
+                    sample.name,
+                    {**sample.labels, "role": self.role},
+                    sample.value,
+                    sample.timestamp,
+                    sample.exemplar,
+                    sample.native_histogram,
+                )
+            yield labelled
+
+
 @router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
 def metrics(ctx: ContextDep) -> Response:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DatabaseCollector(ctx.engine, stale_after_s=3 * ctx.settings.max_interval_s))
+    registry.register(ProcessCollector(ctx.role))
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

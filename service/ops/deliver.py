@@ -22,6 +22,7 @@ import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from service import telemetry
 from service.clock import utcnow
 from service.config import Settings
 from service.db import session_scope
@@ -130,6 +131,7 @@ def deliver_due(
     report = DeliveryReport()
     if outgoing:
         asyncio.run(_send_all(engine, outgoing, settings, now, rng, owner, report, wall_clock))
+    telemetry.record_deliveries(report.outcomes)
     return report
 
 

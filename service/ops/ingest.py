@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from classifiers.scoring import Score, TextItem
 from feeds.parse import Entry
+from service import telemetry
 from service.models import Article
 from service.ops.alerts import evaluate_watches
 from service.ops.watches import attribute
@@ -187,7 +188,8 @@ def score_articles(
 ) -> list[Score]:
     """Scores and stores; every stored score names the model version that produced it."""
     items = [TextItem(id=str(a.id), title=a.title, text=a.summary) for a in articles]
-    scores = scorer.score(items)
+    with telemetry.scoring(len(items)):
+        scores = scorer.score(items)
     article_store.insert_scores(
         session,
         [

@@ -23,6 +23,7 @@ from classifiers.scoring import Scorer
 from feeds.fetch import FetchError, FetchResult, fetch_feed, make_client
 from feeds.parse import FeedParseError, ParsedFeed, parse_feed
 from feeds.schedule import Hints, next_check_after_failure, next_check_after_success
+from service import telemetry
 from service.clock import utcnow
 from service.config import Settings
 from service.db import session_scope
@@ -111,6 +112,7 @@ def poll_once(
         poller = _Poller(engine, settings, scorer, now, rng or random.Random(), owner)
         report = asyncio.run(poller.run(claimed))
     report.duration_s = (now() - started).total_seconds()
+    telemetry.record_poll((o.result for o in report.outcomes), new_articles=report.new_articles)
     return report
 
 
@@ -260,6 +262,7 @@ class _Poller:
 
     def _record_failure(self, feed: ClaimedFeed, error: Failure) -> FeedOutcome:
         s = self.settings
+        telemetry.record_fetch_error(error.kind)
         now = self.now()
         with session_scope(self.engine) as session:
             row = session.get(Feed, feed.id)
