@@ -26,6 +26,7 @@ from service.ops.deliver import deliver_due
 from service.ops.job_health import record_miss, record_run
 from service.ops.models import ActiveModel
 from service.ops.poll import poll_once
+from service.ops.retention import prune
 from service.store.watches import list_watches
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ POLL_JOB = "poll"
 MODEL_JOB = "model_refresh"
 EVALUATE_JOB = "evaluate_alerts"
 DELIVER_JOB = "deliver_webhooks"
+PRUNE_JOB = "prune_articles"
 MODEL_REFRESH_S = 60
 
 
@@ -114,6 +116,21 @@ def build_scheduler(engine: Engine, settings: Settings, model: ActiveModel) -> B
         lambda: deliver_due(engine, settings=settings, rng=rng),
         now=True,
     )
+
+    def prune_old() -> None:
+        report = prune(
+            engine,
+            retention_days=settings.retention_days,
+            now=utcnow(),
+            batch_size=settings.prune_batch_size,
+        )
+        if report.deleted:
+            log.info("%s", report.summary())
+
+    # Daily, and once at start so a worker restarted more often than daily still prunes;
+    # retention 0 keeps everything, so there is no job to record.
+    if settings.retention_days:
+        every(settings.prune_every_s, PRUNE_JOB, prune_old, now=True)
 
     def on_missed(event: JobEvent) -> None:
         reason = (
