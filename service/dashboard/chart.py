@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,10 @@ class Chart:
     warning_y: float
     critical_y: float
     markers: list[tuple[float, str]]  # (x, level) of alert starts
+    area: str = ""  # polygon points: the line closed along the bottom edge
+    bands: list[tuple[float, float, str]] = field(default_factory=list)  # alert episodes
+    days: list[tuple[float, str]] = field(default_factory=list)  # (x, "Mon") at midnights UTC
+    last: tuple[float, float] | None = None  # the current value's point
 
 
 def timeline(
@@ -23,10 +27,14 @@ def timeline(
     alerts: Sequence[tuple[datetime, str]],
     warning: float,
     critical: float,
+    episodes: Sequence[tuple[datetime, datetime | None, str]] = (),
     width: int = 320,
     height: int = 80,
 ) -> Chart:
-    """Maps index values (0-100) over time to SVG coordinates; y grows downwards."""
+    """Maps index values (0-100) over time to SVG coordinates; y grows downwards.
+
+    `alerts` are (start, level) marks; `episodes` (start, end or None while open, level) are
+    shaded so that how long a watch stayed at a level reads at a glance."""
 
     def y(value: float) -> float:
         return round(height - value / 100.0 * height, 1)
@@ -37,8 +45,21 @@ def timeline(
     span = (end - start).total_seconds() or 1.0
 
     def x(at: datetime) -> float:
-        return round((at - start).total_seconds() / span * width, 1)
+        seconds = min(max((at - start).total_seconds(), 0.0), span)
+        return round(seconds / span * width, 1)
 
     line = " ".join(f"{x(t)},{y(v)}" for t, v in points)
+    area = f"0,{height} {line} {width},{height}"
     markers = [(x(at), level) for at, level in alerts if start <= at <= end]
-    return Chart(width, height, line, y(warning), y(critical), markers)
+    bands = [
+        (x(begin), x(finish or end), level)
+        for begin, finish, level in episodes
+        if begin <= end and (finish is None or finish >= start)
+    ]
+    midnight = start.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    days = []
+    while midnight < end:
+        days.append((x(midnight), midnight.strftime("%a")))
+        midnight += timedelta(days=1)
+    last = (x(points[-1][0]), y(points[-1][1]))
+    return Chart(width, height, line, y(warning), y(critical), markers, area, bands, days, last)

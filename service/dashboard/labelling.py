@@ -114,6 +114,18 @@ def _back(**message: str) -> RedirectResponse:
     return RedirectResponse("/label?" + urlencode(message), status_code=303)
 
 
+def _saved(session: Session, article_id: str) -> str | None:
+    """The confirmation after a label, read back from the database rather than the URL."""
+    found = label_store.newest_label(session, int(article_id)) if article_id.isdigit() else None
+    if found is None:
+        return None
+    label, article = found
+    what = (label.quad or "signals only").replace("_", " ")
+    if label.signals:
+        what += " + " + ", ".join(s.replace("_", " ") for s in label.signals)
+    return f"Saved “{article.title}” (#{article.id}) as {what}."
+
+
 @router.get("/label", response_class=HTMLResponse)
 def label_page(
     request: Request,
@@ -128,7 +140,7 @@ def label_page(
         return who
     message = None
     if labelled:
-        message = f"Saved: {labelled}."
+        message = _saved(session, labelled)
     elif training:
         message = "Training a candidate; it appears beside the active model when it is ready."
     elif promoted:
@@ -171,10 +183,7 @@ def label_article(
     except NotFound as exc:
         return _page(request, session, ctx, who, error=f"Not saved: {exc}", status_code=404)
     session.commit()
-    what = body.quad or "signals only"
-    if body.signals:
-        what += " + " + ", ".join(body.signals)
-    return _back(labelled=f"story #{article_id} as {what}")
+    return _back(labelled=str(article_id))
 
 
 @router.post("/label/retrain", response_class=HTMLResponse)

@@ -28,7 +28,10 @@ router = APIRouter(include_in_schema=False)
 router.include_router(labelling.router)
 REFRESH_S = 60
 HOT_ARTICLES = 12
-CHART_STEP = timedelta(hours=3)
+# Hourly points: a single strike story lifts the index for hours, and 3-hourly samples could
+# miss most of a short peak (74 drawn as 57 on the replayed archive week); 169 points cost
+# 12-23 ms per watch against 9-12 ms for 57.
+CHART_STEP = timedelta(hours=1)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -76,9 +79,12 @@ def watch_card(session: Session, watch: Watch, *, now: datetime) -> dict[str, An
         "index": current,
         "trend": stability.trend(current, before),
         "open_alert": open_alert,
+        "warning": watch.warning_enter,
+        "critical": watch.critical_enter,
         "chart": timeline(
             [(p.t, p.index) for p in series],
             alerts=[(a.started_at, a.level) for a in alerts if a.started_at],
+            episodes=[(a.started_at, a.resolved_at, a.level) for a in alerts if a.started_at],
             warning=watch.warning_enter,
             critical=watch.critical_enter,
         ),

@@ -42,6 +42,11 @@ class QueueItem:
     uncertainty: float  # 0..1; 1 means the model could not decide at all
     reason: str
 
+    @property
+    def unsure_percent(self) -> int:
+        """For display: 100 only for a true coin toss, so 0.996 does not read as one."""
+        return 100 if self.uncertainty >= 1.0 else min(99, round(self.uncertainty * 100))
+
 
 def uncertainty(escalation: float, quad: Mapping[str, float]) -> tuple[float, str]:
     """How unsure the model was about a story, and why, in words.
@@ -64,8 +69,12 @@ def uncertainty(escalation: float, quad: Mapping[str, float]) -> tuple[float, st
     else:
         tie = 0.0
     if tie > near_half:
-        return round(tie, 4), f"{first} {p1:.2f} vs {second} {p2:.2f}"
+        return round(tie, 4), f"{_words(first)} {p1:.2f} vs {_words(second)} {p2:.2f}"
     return round(near_half, 4), f"escalation {escalation:.2f}, close to the 0.5 boundary"
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
 
 
 def queue(session: Session, *, limit: int = 20, pool: int = POOL) -> list[QueueItem]:

@@ -46,3 +46,13 @@ def recent_labels(session: Session, *, limit: int) -> Sequence[tuple[Label, Arti
         .limit(limit)
     )
     return session.exec(query).all()
+
+
+def newest_label(session: Session, article_id: int) -> tuple[Label, Article] | None:
+    row = session.exec(
+        select(Label, Article)
+        .where(col(Label.article_id) == col(Article.id), col(Article.id) == article_id)
+        .order_by(col(Label.id).desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1])

@@ -72,3 +72,20 @@ def test_titles_are_escaped(client: TestClient, engine: Engine) -> None:
                                  explanation=[], scored_at=now))
     html = client.get("/", headers=key(engine, "viewer")).text
     assert "&lt;script&gt;alert(" in html and "<script>alert(" not in html
+
+
+def test_card_index_and_trend_come_from_the_chart(client: TestClient, engine: Engine) -> None:
+    """The card's figure and trend are the ends of its hourly 7-day series, and agree with the
+    status API, which computes them on their own."""
+    seed_critical_alert(client, engine)
+    html = client.get("/", headers=key(engine, "viewer")).text
+    card = html.split('data-watch="pakistan-afghanistan"')[1].split("</section>")[0]
+    points = re.search(r'<polyline points="([0-9., ]+)"', card)
+    assert points and len(points.group(1).split()) == 7 * 24 + 1, "hourly points over 7 days"
+    shown = int(re.search(r'<span class="index">(\d+)</span>', card).group(1))  # type: ignore[union-attr]
+    status = client.get("/api/v1/status", headers=key(engine, "viewer")).json()
+    [watch] = [w for w in status["watches"] if w["slug"] == "pakistan-afghanistan"]
+    assert abs(shown - watch["index"]) <= 1 and f"{watch['trend']} over 7 days" in card
+    last_y = float(points.group(1).split()[-1].split(",")[1])
+    assert abs((80 - last_y) / 80 * 100 - watch["index"]) < 1.5, "the line ends at the index"
+    assert 'class="alert-band"' in card, "the alert's episode is shaded"

@@ -95,7 +95,7 @@ def test_queue_ranks_the_least_certain_first(client: TestClient, engine: Engine)
     # newest score (0.05), not the old 0.5 that would put it first; the labelled one is out.
     assert order == [coin, tie, clear, rescored] and done not in order
     item = page.text.split(f'id="item-{tie}"')[1].split("</article>")[0]
-    assert "verbal_conflict 0.46 vs material_conflict 0.44" in item
+    assert "verbal conflict 0.46 vs material conflict 0.44" in item
     assert "98% unsure" in item and "Near tie" in item
     assert '<kbd>5</kbd> material conflict' in item and "scored by m-new" not in item
     assert "<script>" in page.text, "the keystroke enhancement is inline, nothing from a CDN"
@@ -151,7 +151,8 @@ def test_roles_csrf_and_recorded_labels(client: TestClient, engine: Engine) -> N
         story, "material_conflict", ["shelling", "casualties"])
     assert label.author and label.author.startswith("key:")
     after = client.get(saved.headers["location"])
-    assert f"Saved: story #{story} as material_conflict + shelling, casualties" in after.text
+    assert ("Saved “Artillery fire reported near the line of contact” "
+            f"(#{story}) as material conflict + shelling, casualties.") in after.text
     assert story not in _queue_ids(after.text), "a labelled story leaves the queue"
     assert "1 label so far" in after.text
 
