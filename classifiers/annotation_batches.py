@@ -1,0 +1,99 @@
+"""Draw a batch of archive items to annotate for signals (stratified, reproducible).
+
+    cd /work/main && .venv/bin/python -m classifiers.annotation_batches --seed 2026 \\
+        --out /tmp/batch.jsonl
+
+Writes `{"id", "stratum", "text"}` lines OUTSIDE the repository (the outlets' text is never
+stored here); the annotator reads each text and records only the id and the labels in
+annotations/signals_sample.jsonl. Items already annotated are never drawn again.
+
+Why strata: in a random draw, shelling or cross-border attacks are a few items in a hundred,
+too few to measure recall; and a draw of conflict news only has no hard negatives. The strata
+are broad word lists of our own, written independently of signal_patterns.py (a sample chosen
+by the patterns would only contain what the patterns already find). Each item goes to the
+first stratum it matches, in the order below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from pathlib import Path
+
+from classifiers.datasets import dedup_key
+from classifiers.model_card import ANNOTATIONS, read_archive
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# (stratum, what it is meant to bring in, regex over lower-cased title + description, items)
+STRATA: tuple[tuple[str, str, str, int], ...] = (
+    ("shelling_words", "artillery, rockets, missiles, mortars",
+     r"\b(?:shell\w*|artillery|rockets?|missiles?|mortars?|howitzers?|barrages?|salvos?"
+     r"|projectiles?|katyusha|grad|himars|tank fire)\b", 70),
+    ("border_words", "attacks across borders",
+     r"\b(?:border\w*|cross-?border|frontier|incursions?|infiltrat\w*|line of control|golan"
+     r"|hezbollah|belgorod|kursk|bryansk|moscow|kremlin|houthis?|red sea|waziristan|durand"
+     r"|kashmir|karabakh|syria\w*|lebanon|lebanese|iran\w*|iraq\w*|pakistan\w*|afghan\w*)\b", 60),
+    ("air_words", "air and drone strikes, bombing",
+     r"\b(?:air\w*|drones?|bomb\w*|warplanes?|jets?|strikes?|struck|raids?|aerial|blitz)\b", 60),
+    ("fighting_words", "clashes, battles, offensives",
+     r"\b(?:clash\w*|fight\w*|fought|battl\w*|gun\w*|militants?|rebels?|insurgen\w*|offensive"
+     r"|troops|soldiers|forces|ambush\w*|skirmish\w*|firefight|combat\w*|assault\w*)\b", 60),
+    ("hard_negative_words", "conflict words in other senses: threats, denials, tests, sport,"
+     " strikes by workers, politics, crime, disasters",
+     r"\b(?:threat\w*|warn\w*|vow\w*|den(?:y|ies|ied)|tests?|drills?|exercises?|match|cup"
+     r"|league|game|election\w*|vote|court|protest\w*|police|shooting|crash\w*|storm|flood\w*"
+     r"|earthquake|fire|war|attack\w*|killed|dead)\b", 50),
+    ("other", "anything else", r"", 20),
+)
+
+
+def draw(data_dir: Path, *, seed: int) -> list[dict[str, str]]:
+    """Items not yet annotated, `n` per stratum, shuffled together (the annotator must not
+    know the stratum while labelling)."""
+    texts = read_archive(data_dir)
+    done = {json.loads(line)["id"] for line in ANNOTATIONS.read_text().splitlines() if line}
+    # The same story from several outlets (or twice from one) is one item.
+    seen = {dedup_key(texts[item_id]) for item_id in done if item_id in texts}
+    compiled = [(name, re.compile(pattern), size) for name, _, pattern, size in STRATA]
+    pools: dict[str, list[str]] = {name: [] for name, _, _ in compiled}
+    for item_id in sorted(texts):
+        key = dedup_key(texts[item_id])
+        if item_id in done or key in seen:
+            continue
+        seen.add(key)
+        lowered = texts[item_id].lower()
+        for name, pattern, _ in compiled:
+            if pattern.search(lowered):
+                pools[name].append(item_id)
+                break
+    rng = random.Random(seed)
+    chosen = [
+        {"id": item_id, "stratum": name, "text": texts[item_id]}
+        for name, _, size in compiled
+        for item_id in rng.sample(pools[name], min(size, len(pools[name])))
+    ]
+    rng.shuffle(chosen)
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=_REPO_ROOT.parent / "shared" / "data")
+    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--out", type=Path, required=True, help="a file outside the repository")
+    args = parser.parse_args(argv)
+    if args.out.resolve().is_relative_to(_REPO_ROOT):
+        parser.error("--out must be outside the repository (the texts are not ours to store)")
+    items = draw(args.data, seed=args.seed)
+    with args.out.open("w", encoding="utf-8") as handle:
+        for item in items:
+            handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+    print(f"{len(items)} items written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
