@@ -198,7 +198,12 @@ class Attribution(SQLModel, table=True):
     """An article concerns a watch; `matched` keeps the terms that made it so."""
 
     __tablename__ = "attributions"
-    __table_args__ = (UniqueConstraint("watch_id", "article_id", name="uq_attribution"),)
+    __table_args__ = (
+        UniqueConstraint("watch_id", "article_id", name="uq_attribution"),
+        # One watch's articles in a time window: every evaluation, series and status reads
+        # that; on published_at alone the window of every watch was scanned for each one.
+        Index("ix_attribution_watch_published", "watch_id", "published_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     watch_id: int = Field(foreign_key="watches.id", index=True, ondelete="CASCADE")

@@ -26,7 +26,7 @@ from service.clock import utcnow
 from service.db import session_scope
 from service.models import Alert, Article, Feed, Watch
 from service.ops.feeds import feed_health
-from service.ops.series import current_and_trend
+from service.ops.index_cache import current_indices
 from service.store import deliveries as delivery_store
 from service.store import state
 
@@ -63,8 +63,10 @@ class DatabaseCollector(Collector):
             articles = session.exec(select(func.count()).select_from(Article)).one()
             yield GaugeMetricFamily("ceasewatch_articles", "Stored stories", value=articles)
             index = GaugeMetricFamily("ceasewatch_watch_index", "Stability index", labels=["watch"])
-            for watch in session.exec(select(Watch).where(Watch.enabled == True)).all():  # noqa: E712
-                index.add_metric([watch.slug], current_and_trend(session, watch, now=now)[0])
+            enabled = session.exec(select(Watch).where(Watch.enabled == True)).all()  # noqa: E712
+            figures = current_indices(session, enabled, now=now) if enabled else {}
+            for watch in enabled:
+                index.add_metric([watch.slug], figures[watch.id or 0][0])
             yield index
             alerts = GaugeMetricFamily("ceasewatch_alerts", "Alerts", labels=["state", "level"])
             rows = session.exec(

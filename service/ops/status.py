@@ -11,7 +11,7 @@ from sqlmodel import Session
 from service import __version__
 from service.ops import models as model_ops
 from service.ops.feeds import feed_health
-from service.ops.series import current_and_trend
+from service.ops.index_cache import current_indices
 from service.store import deliveries as delivery_store
 from service.store import feeds as feed_store
 from service.store import state
@@ -29,9 +29,12 @@ def status(
     """`with_watches=False` leaves `watches` empty for callers (the dashboard) that compute
     each watch's index from a series they need anyway, instead of computing it twice."""
     watches = []
-    for w in watch_store.list_watches(session, enabled_only=True) if with_watches else []:
-        index, trend = current_and_trend(session, w, now=now)
-        open_alert = watch_store.open_alert(session, w.id or 0)
+    enabled = watch_store.list_watches(session, enabled_only=True) if with_watches else []
+    indices = current_indices(session, enabled, now=now) if enabled else {}
+    open_alerts = watch_store.open_alerts(session) if enabled else {}
+    for w in enabled:
+        index, trend = indices[w.id or 0]
+        open_alert = open_alerts.get(w.id or 0)
         firing = open_alert is not None and open_alert.state == "firing"
         watches.append(
             {

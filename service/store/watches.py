@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import or_
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from service.models import (
     Alert,
@@ -142,3 +142,26 @@ def list_silences(session: Session, *, now: datetime | None = None) -> Sequence[
     if now is not None:
         query = query.where(col(Silence.ends_at) > now)
     return session.exec(query).all()
+
+
+def open_alerts(session: Session) -> dict[int, Alert]:
+    """Every watch's open episode (at most one each), in one query."""
+    rows = session.exec(select(Alert).where(col(Alert.state).in_(OPEN_STATES))).all()
+    return {a.watch_id: a for a in rows}
+
+
+def newest_source_id(session: Session) -> int:
+    """Grows with every ingest that stores a story or a further outlet for one."""
+    return int(session.exec(select(func.max(ArticleSource.id))).one() or 0)
+
+
+def watches_with_sources_after(session: Session, source_id: int) -> set[int]:
+    """Watches whose attributed stories gained a source (a new story, or a further outlet)
+    since `source_id`: the ones whose index may have changed apart from time passing."""
+    rows = session.exec(
+        select(Attribution.watch_id)
+        .join(ArticleSource, col(ArticleSource.article_id) == col(Attribution.article_id))
+        .where(col(ArticleSource.id) > source_id)
+        .distinct()
+    ).all()
+    return set(rows)

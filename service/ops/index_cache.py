@@ -1,0 +1,144 @@
+"""Each watch's current index and 7-day trend, remembered by the process between requests.
+
+Computing them reads every attributed article of the last 17 days (10 half-lives plus the
+week of the trend): about 7,000 rows and a quarter of a second for 20 watches on 100,000
+articles (bench/bench_status.py), far too slow to repeat on every /api/v1/status and /metrics
+request. The figures change in two ways only, and the cache follows both:
+
+- new evidence: every ingest that stores a story, or a further outlet for one, adds an article
+  source. One indexed query for the newest source id tells whether anything arrived; when
+  something did, a second query over the new sources alone names the watches they concern,
+  and only those are computed again;
+- time: the index decays (by 0.02% a minute at the default 24 h half-life), so a figure is
+  recomputed once it is `ttl_s` old. While one request recomputes, others are given the
+  previous figure if it is less than twice that old, rather than waiting behind it.
+
+Anything else that touches the inputs (a source deleted by retention, which prunes only
+articles far older than the window; a transaction committed out of id order on PostgreSQL) is
+seen at the latest after `ttl_s`. The cache is per process; every entry is keyed by the
+database URL, the watch and its half-life, so a changed watch or another database never reads
+another's figures.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from service.models import Watch
+from service.ops.series import current_and_trend
+from service.store import watches as watch_store
+
+TTL_S = 30.0
+
+
+@dataclass(frozen=True)
+class _Figure:
+    computed_at: datetime
+    index: float
+    trend: str
+
+    def age(self, now: datetime) -> timedelta:
+        return now - self.computed_at
+
+
+class WatchIndexCache:
+    def __init__(self, *, ttl_s: float = TTL_S) -> None:
+        self.ttl = timedelta(seconds=ttl_s)
+        self._figures: dict[tuple[str, int, float], _Figure] = {}
+        self._marks: dict[str, int] = {}  # database -> newest article source id seen
+        self._lock = threading.Lock()  # guards the two dicts
+        self._computing = threading.Lock()  # one computation at a time
+
+    def current(
+        self, session: Session, watches: Sequence[Watch], *, now: datetime
+    ) -> dict[int, tuple[float, str]]:
+        """{watch id: (index, trend)} as `series.current_and_trend` gives them."""
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        database = engine.url.render_as_string(hide_password=True)
+        mark = self._forget_changed(session, database)
+        out: dict[int, tuple[float, str]] = {}
+        for watch in watches:
+            key = (database, watch.id or 0, watch.half_life_h)
+            figure = self._fresh(key, now, self.ttl)
+            if figure is None and self._fresh(key, now, 2 * self.ttl) is not None:
+                # Only time has passed: serve the previous figure unless nobody is computing.
+                if self._computing.acquire(blocking=False):
+                    try:
+                        figure = self._compute(session, watch, key, now, mark)
+                    finally:
+                        self._computing.release()
+                else:
+                    figure = self._fresh(key, now, 2 * self.ttl)
+            if figure is None:
+                with self._computing:
+                    # Another request may have computed it while this one waited.
+                    figure = self._fresh(key, now, self.ttl) or self._compute(
+                        session, watch, key, now, mark
+                    )
+            out[watch.id or 0] = (figure.index, figure.trend)
+        return out
+
+    def _forget_changed(self, session: Session, database: str) -> int:
+        """Drops the figures new sources may have changed; returns the newest source id."""
+        mark = watch_store.newest_source_id(session)
+        with self._lock:
+            seen = self._marks.get(database)
+        if seen == mark:
+            return mark
+        # First look at this database, or fewer sources than before (a database built anew at
+        # the same URL): forget all of it. Otherwise only the watches that gained sources.
+        changed = (
+            None
+            if seen is None or mark < seen
+            else watch_store.watches_with_sources_after(session, seen)
+        )
+        with self._lock:
+            for key in list(self._figures):
+                if key[0] == database and (changed is None or key[1] in changed):
+                    del self._figures[key]
+            self._marks[database] = mark
+        return mark
+
+    def _fresh(
+        self, key: tuple[str, int, float], now: datetime, within: timedelta
+    ) -> _Figure | None:
+        with self._lock:
+            figure = self._figures.get(key)
+        if figure is None or not timedelta(0) <= figure.age(now) < within:
+            return None
+        return figure
+
+    def _compute(
+        self,
+        session: Session,
+        watch: Watch,
+        key: tuple[str, int, float],
+        now: datetime,
+        mark: int,
+    ) -> _Figure:
+        index, trend = current_and_trend(session, watch, now=now)
+        figure = _Figure(now, index, trend)
+        with self._lock:
+            # Kept only if no new source was seen meanwhile: this request's reads may predate
+            # it, and its invalidation has already happened.
+            if self._marks.get(key[0]) == mark:
+                self._figures[key] = figure
+        return figure
+
+
+# One per process, like a connection pool: what it holds is only ever a copy of what the
+# database says, and it is built empty.
+CACHE = WatchIndexCache()
+
+
+def current_indices(
+    session: Session, watches: Sequence[Watch], *, now: datetime
+) -> dict[int, tuple[float, str]]:
+    return CACHE.current(session, watches, now=now)
