@@ -58,7 +58,10 @@ def csrf_token(key: str) -> str:
 def csrf_problem(request: Request, who: SignedIn, token: str) -> str | None:
     """Why a dashboard form POST must be refused, or None when it came from our own page."""
     origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+    # Behind a reverse proxy the browser's host may arrive as X-Forwarded-Host; a cross-site
+    # form cannot set that header, so accepting it loosens nothing.
+    ours = {request.headers.get("host"), request.headers.get("x-forwarded-host")} - {None}
+    if origin and origin != "null" and urlsplit(origin).netloc not in ours:
         return f"the form was sent from another site ({origin})"
     if request.headers.get("sec-fetch-site") == "cross-site":
         return "the form was sent from another site"

@@ -80,19 +80,24 @@ def _words(name: str) -> str:
 def queue(session: Session, *, limit: int = 20, pool: int = POOL) -> list[QueueItem]:
     """The unlabelled stories the model is least sure about, most uncertain first (newest
     first among equals)."""
-    rows = label_store.unlabelled_with_newest_score(session, pool=pool)
+    candidates = label_store.newest_unlabelled_scores(session, pool=pool)
+    inputs = label_store.ranking_inputs(session, [score_id for _, score_id in candidates])
     ranked = []
-    for article, score in rows:
-        value, reason = uncertainty(score.escalation, score.quad)
-        ranked.append((value, article, score, reason))
-    # Python's sort is stable and the rows come newest first.
+    for _, score_id in candidates:  # newest first; the sort below is stable
+        escalation, quad = inputs[score_id]
+        value, reason = uncertainty(escalation, quad)
+        ranked.append((value, score_id, reason))
     ranked.sort(key=lambda r: r[0], reverse=True)
     top = ranked[:limit]
-    outlets = article_store.outlets_by_story(session, [a.id or 0 for _, a, _, _ in top])
-    return [
-        QueueItem(article, score, sorted(outlets.get(article.id or 0, ())), value, reason)
-        for value, article, score, reason in top
-    ]
+    shown = label_store.stories_with_scores(session, [score_id for _, score_id, _ in top])
+    outlets = article_store.outlets_by_story(session, [a.id or 0 for a, _ in shown.values()])
+    items = []
+    for value, score_id, reason in top:
+        article, score = shown[score_id]
+        items.append(
+            QueueItem(article, score, sorted(outlets.get(article.id or 0, ())), value, reason)
+        )
+    return items
 
 
 def add_label(

@@ -5,9 +5,9 @@ A week of the 2023 archive around 7 October (2023-10-02 18:00 to 10-09 18:00 UTC
 real items from 15 outlets) is moved forward in time so that it ends now, and replayed through
 the live ingest and alert code every 3 simulated hours, so the Israel-Hamas watch goes critical
 mid-week as it did then. The browser signs in, reads the watch cards, the SVG chart and the
-alert list, then labels two stories from the queue, one with a click and one with a number key,
-and the labels are read back from the database. Screenshots go to $CEASEWATCH_ARTIFACTS (else
-pytest's tmp path; printed).
+alert list, then labels stories from the queue, one with a click, one with a number key and one
+with JavaScript turned off, and the labels are read back from the database. Screenshots go to
+$CEASEWATCH_ARTIFACTS (else pytest's tmp path; printed).
 
 SQLite only: the HTML on both databases is covered by tests/integration/test_dashboard*.py;
 this test is about what a browser does with it, and it must stay short for CI's 2 cores.
@@ -231,7 +231,25 @@ def test_dashboard_and_labelling_in_chromium(
                 page.keyboard.press("2")  # verbal_cooperation
             assert f"(#{keyed}) as verbal cooperation" in page.inner_text("#message")
             page.screenshot(path=str(artifacts / "label-after.png"), full_page=False)
+
+            # With JavaScript off the same forms work: sign in, label with a button.
+            plain = browser.new_context(java_script_enabled=False).new_page()
+            plain.set_default_timeout(15_000)
+            plain.goto(f"{base}/login")
+            plain.fill("#key", operator)
+            plain.click("input[type=submit]")
+            plain.goto(f"{base}/label")
+            first = plain.locator("#queue article.item").first
+            assert "selected" not in (first.get_attribute("class") or ""), "no script ran"
+            no_js = int(first.get_attribute("data-article") or 0)
+            first.locator('button[value="neutral"]').click()
+            plain.wait_for_selector("#message")
+            assert f"(#{no_js}) as neutral" in plain.inner_text("#message")
         finally:
             browser.close()
-    assert _labels(database_url) == [(clicked, "material_conflict"), (keyed, "verbal_cooperation")]
+    assert _labels(database_url) == [
+        (clicked, "material_conflict"),
+        (keyed, "verbal_cooperation"),
+        (no_js, "neutral"),
+    ]
     print(f"browser part: {time.monotonic() - started:.1f} s")
