@@ -6,6 +6,8 @@ shows is what the service would have done.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,18 +19,37 @@ from sqlmodel import Session
 from classifiers.scoring import Score, TextItem
 from feeds.parse import Entry
 from service import telemetry
-from service.models import Article
 from service.ops.alerts import evaluate_watches
 from service.ops.watches import attribute
 from service.store import articles as article_store
 from service.store import watches as watch_store
 
 _HOST_PREFIXES = ("www.", "m.", "amp.", "feeds.", "rss.", "edition.")
+# A plain http(s) URL whose host urlsplit would return as it stands (lower-cased): no user,
+# port, brackets or percent-encoded zone, nothing urlsplit strips or checks.
+_PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9._~-]+)(?=[/?#]|\Z)")
 
 
 def outlet_of(link: str | None, fallback_url: str) -> str:
     """The outlet behind a link: BBC's world and home feeds are one outlet, not two sources."""
-    host = (urlsplit(link or "").hostname or urlsplit(fallback_url).hostname or "unknown").lower()
+    return _outlet_of_host(_hostname(link) or _hostname(fallback_url) or "unknown")
+
+
+def _hostname(url: str | None) -> str | None:
+    if not url:
+        return None
+    plain = _PLAIN_HOST.match(url)
+    if plain:
+        return plain.group(1).lower()
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # "http://[broken/": the feed's own host stands in
+        return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _outlet_of_host(hostname: str) -> str:
+    host = hostname.lower()
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") > 1:
             host = host[len(prefix) :]
@@ -57,6 +78,9 @@ def ingest_entries(
     A handful of batched statements per feed, whatever its size: the poll of a thousand feeds
     must not turn into a hundred thousand round trips.
     """
+    # The lookups below are Core statements, which do not autoflush as ORM queries do: a
+    # caller's pending rows (a feed added in this session) must reach the database first.
+    session.flush()
     seen = article_store.known_guids(session, feed_id, (e.guid for e in entries))
     fresh: list[Entry] = []
     for entry in entries:
@@ -66,17 +90,20 @@ def ingest_entries(
     if not fresh:
         return []
     # A story is an existing article id, or (negative) the index of a row still to insert.
-    by_link: dict[str, int] = {
-        link: _id(a)
-        for link, a in article_store.stories_by_link(
-            session, (e.link for e in fresh if e.link)
-        ).items()
-    }
+    # Links and hashes are looked up together even when every GUID is new: a new GUID is often
+    # a story another outlet brought first.
+    links = {e.link for e in fresh if e.link}
+    hashes = {e.content_hash for e in fresh}
+    by_link: dict[str, int] = {}
     by_hash: dict[str, list[tuple[int, datetime]]] = {}
-    for a in article_store.stories_by_hash(
-        session, (e.content_hash for e in fresh), around=[e.published for e in fresh]
+    for story in article_store.stories_by_link_or_hash(
+        session, links, hashes, around=[e.published for e in fresh]
     ):
-        by_hash.setdefault(a.content_hash, []).append((_id(a), a.published_at))
+        if story.canonical_link in links:
+            by_link[story.canonical_link] = story.id
+        if story.content_hash in hashes:
+            # _near checks the window per entry; oldest first, as the ids come.
+            by_hash.setdefault(story.content_hash, []).append((story.id, story.published_at))
 
     new_rows: list[dict[str, Any]] = []
     refs: list[int] = []
@@ -105,12 +132,14 @@ def ingest_entries(
     new_ids = article_store.insert_articles(session, new_rows)
     ids = [new_ids[-1 - r] if r < 0 else r for r in refs]
 
-    outlets = article_store.outlets_by_story(session, ids)
+    # Only stories that were already stored can have outlets; a story inserted just now has
+    # none yet, so a feed of new stories skips the query.
+    outlets = article_store.outlets_by_story(session, (r for r in refs if r >= 0))
     grown: dict[int, int] = {}
     sources = []
     for entry, article_id in zip(fresh, ids, strict=True):
         outlet = outlet_of(entry.link, feed_url)
-        known = outlets[article_id]
+        known = outlets.setdefault(article_id, set())
         if outlet not in known:
             if known:  # a further outlet carries a story we had: corroboration
                 grown[article_id] = grown.get(article_id, 0) + 1
@@ -127,8 +156,7 @@ def ingest_entries(
             }
         )
     article_store.insert_sources(session, sources)
-    for article_id, extra in grown.items():
-        article_store.add_to_source_count(session, article_id, extra)
+    article_store.add_to_source_counts(session, grown)
     stories = [
         NewStory(i, row["title"], row["summary"], row["published_at"])
         for i, row in zip(new_ids, new_rows, strict=True)
@@ -208,8 +236,3 @@ def score_articles(
         ],
     )
     return scores
-
-
-def _id(article: Article) -> int:
-    assert article.id is not None, "article must be flushed before it is referenced"
-    return article.id

@@ -1,15 +1,21 @@
-"""Articles and their sources: deduplication by GUID, canonical link and content hash."""
+"""Articles and their sources: deduplication by GUID, canonical link and content hash.
+
+The ingest path runs these for every polled feed, so they are Core statements on the tables,
+built once here: no ORM objects per row, no statement construction per call.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, insert, or_, update
+from sqlalchemy import Table, and_, bindparam, insert, or_, update
+from sqlalchemy import select as core_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from service.models import Article, ArticleScore, ArticleSource, Attribution
 
@@ -17,45 +23,82 @@ from service.models import Article, ArticleScore, ArticleSource, Attribution
 # week apart is more likely a recurring item ("Live updates") than the same story.
 SAME_STORY_WINDOW = timedelta(days=3)
 
+_articles: Table = SQLModel.metadata.tables[Article.__tablename__]
+_sources: Table = SQLModel.metadata.tables[ArticleSource.__tablename__]
+_scores: Table = SQLModel.metadata.tables[ArticleScore.__tablename__]
+
+_KNOWN_GUIDS = core_select(_sources.c.guid).where(
+    _sources.c.feed_id == bindparam("feed_id"),
+    _sources.c.guid.in_(bindparam("guids", expanding=True)),
+)
+_STORY_COLUMNS = (
+    _articles.c.id,
+    _articles.c.canonical_link,
+    _articles.c.content_hash,
+    _articles.c.published_at,
+)
+_BY_HASH = and_(
+    _articles.c.content_hash.in_(bindparam("hashes", expanding=True)),
+    _articles.c.published_at >= bindparam("earliest"),
+    _articles.c.published_at <= bindparam("latest"),
+)
+_BY_LINK = _articles.c.canonical_link.in_(bindparam("links", expanding=True))
+# One round trip for both keys; both databases answer an OR of two indexed terms with both
+# indexes (SQLite's multi-index OR, PostgreSQL's BitmapOr).
+_STORIES_BY_LINK_OR_HASH = (
+    core_select(*_STORY_COLUMNS).where(or_(_BY_LINK, _BY_HASH)).order_by(_articles.c.id)
+)
+_STORIES_BY_HASH = core_select(*_STORY_COLUMNS).where(_BY_HASH).order_by(_articles.c.id)
+_OUTLETS = core_select(_sources.c.article_id, _sources.c.outlet).where(
+    _sources.c.article_id.in_(bindparam("ids", expanding=True))
+)
+_INSERT_ARTICLES = insert(_articles).returning(*_STORY_COLUMNS)
+_INSERT_SOURCES = insert(_sources)
+_INSERT_SCORES = insert(_scores)
+_GROW_SOURCE_COUNT = (
+    update(_articles)
+    .where(_articles.c.id.in_(bindparam("ids", expanding=True)))
+    .values(source_count=_articles.c.source_count + bindparam("extra"))
+)
+
+
+class StoryKey(NamedTuple):
+    """What deduplication needs of a stored story."""
+
+    id: int
+    canonical_link: str | None
+    content_hash: str
+    published_at: datetime
+
 
 def known_guids(session: Session, feed_id: int, guids: Iterable[str]) -> set[str]:
     wanted = list(set(guids))
     if not wanted:
         return set()
-    rows = session.exec(
-        select(ArticleSource.guid).where(
-            ArticleSource.feed_id == feed_id, col(ArticleSource.guid).in_(wanted)
-        )
-    ).all()
-    return set(rows)
+    rows = session.connection().execute(_KNOWN_GUIDS, {"feed_id": feed_id, "guids": wanted})
+    return set(rows.scalars())
 
 
-def stories_by_link(session: Session, links: Iterable[str]) -> dict[str, Article]:
-    wanted = list(set(links))
-    if not wanted:
-        return {}
-    rows = session.exec(select(Article).where(col(Article.canonical_link).in_(wanted))).all()
-    return {a.canonical_link: a for a in rows if a.canonical_link}
-
-
-def stories_by_hash(
-    session: Session, hashes: Iterable[str], *, around: Sequence[datetime]
-) -> list[Article]:
-    """Stories with one of these content hashes published near the given times."""
-    wanted = list(set(hashes))
-    if not wanted or not around:
+def stories_by_link_or_hash(
+    session: Session, links: Iterable[str], hashes: Iterable[str], *, around: Sequence[datetime]
+) -> list[StoryKey]:
+    """Stories with one of these canonical links, and stories with one of these content hashes
+    published within SAME_STORY_WINDOW of the given times (oldest first). A story may match
+    both ways, or by its hash alone with another link: callers check which key matched."""
+    wanted_links = list(set(links))
+    wanted_hashes = list(set(hashes))
+    if not around or (not wanted_links and not wanted_hashes):
         return []
-    return list(
-        session.exec(
-            select(Article)
-            .where(
-                col(Article.content_hash).in_(wanted),
-                col(Article.published_at) >= min(around) - SAME_STORY_WINDOW,
-                col(Article.published_at) <= max(around) + SAME_STORY_WINDOW,
-            )
-            .order_by(col(Article.id))
-        ).all()
-    )
+    params: dict[str, Any] = {
+        "hashes": wanted_hashes,
+        "earliest": min(around) - SAME_STORY_WINDOW,
+        "latest": max(around) + SAME_STORY_WINDOW,
+    }
+    statement = _STORIES_BY_HASH
+    if wanted_links:
+        statement = _STORIES_BY_LINK_OR_HASH
+        params["links"] = wanted_links
+    return [StoryKey(*row) for row in session.connection().execute(statement, params)]
 
 
 def outlets_by_story(session: Session, article_ids: Iterable[int]) -> dict[int, set[str]]:
@@ -63,12 +106,7 @@ def outlets_by_story(session: Session, article_ids: Iterable[int]) -> dict[int, 
     found: dict[int, set[str]] = {i: set() for i in wanted}
     if not wanted:
         return found
-    rows = session.exec(
-        select(ArticleSource.article_id, ArticleSource.outlet).where(
-            col(ArticleSource.article_id).in_(wanted)
-        )
-    ).all()
-    for article_id, outlet in rows:
+    for article_id, outlet in session.connection().execute(_OUTLETS, {"ids": wanted}):
         found[article_id].add(outlet)
     return found
 
@@ -76,43 +114,37 @@ def outlets_by_story(session: Session, article_ids: Iterable[int]) -> dict[int, 
 def insert_articles(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Bulk insert; returns the new ids in the order of `rows`.
 
-    Core inserts, not ORM objects: building a SQLModel object per entry cost more than parsing
-    the feed did (bench/bench_ingest.py). Ids are matched back by the row's own key rather than
-    with `sort_by_parameter_order`, which makes SQLite insert row by row (50 statements for a
-    50-item feed instead of one, six times slower). Rows in one batch never share
-    (link, hash, time): the caller merges such duplicates into one story first.
+    One multi-row INSERT ... RETURNING (SQLAlchemy's insertmanyvalues). Ids are matched back by
+    the row's own key rather than with `sort_by_parameter_order`, which makes SQLite insert row
+    by row (50 statements for a 50-item feed instead of one, six times slower). Rows in one
+    batch never share (link, hash, time): the caller merges such duplicates into one story
+    first.
     """
     if not rows:
         return []
-    returned = session.execute(
-        insert(Article).returning(
-            col(Article.id),
-            col(Article.canonical_link),
-            col(Article.content_hash),
-            col(Article.published_at),
-        ),
-        rows,
-    ).all()
+    returned = session.connection().execute(_INSERT_ARTICLES, rows)
     ids = {(link, digest, published): int(i) for i, link, digest, published in returned}
     return [ids[(r["canonical_link"], r["content_hash"], r["published_at"])] for r in rows]
 
 
 def insert_sources(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(ArticleSource), rows)
+        session.connection().execute(_INSERT_SOURCES, rows)
 
 
-def add_to_source_count(session: Session, article_id: int, extra: int) -> None:
-    session.execute(
-        update(Article)
-        .where(col(Article.id) == article_id)
-        .values(source_count=col(Article.source_count) + extra)
-    )
+def add_to_source_counts(session: Session, extra_by_article: Mapping[int, int]) -> None:
+    """Adds each article's further outlets to its source_count: one UPDATE per distinct
+    increment (nearly always just one), not one per article."""
+    by_extra: defaultdict[int, list[int]] = defaultdict(list)
+    for article_id, extra in extra_by_article.items():
+        by_extra[extra].append(article_id)
+    for extra, ids in by_extra.items():
+        session.connection().execute(_GROW_SOURCE_COUNT, {"ids": ids, "extra": extra})
 
 
 def insert_scores(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(ArticleScore), rows)
+        session.connection().execute(_INSERT_SCORES, rows)
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+import feedparser
 import pytest
 
+from feeds import normalise
 from feeds.normalise import canonical_url, content_hash, html_to_text, to_utc
 
 NOW = datetime(2026, 8, 13, 12, 0, tzinfo=UTC)
@@ -105,3 +110,126 @@ def test_to_utc() -> None:
     plus_two = NOW.astimezone(timezone(timedelta(hours=2)))
     result = to_utc(None, fetched_at=plus_two)
     assert result == NOW and result.tzinfo is UTC
+
+
+# The fast paths in html_to_text and canonical_url must agree with the slow, obvious way.
+
+
+def _html_to_text_by_parser(s: str, *, limit: int) -> str:
+    """html_to_text without its shortcuts: every string through the HTML parser, every
+    character through the clean-up table."""
+    if not s:
+        return ""
+    parser = normalise._TextExtractor()
+    parser.feed(s)
+    if normalise._PARTIAL_TAG.match(parser.rawdata):
+        parser.rawdata = ""
+    parser.close()
+    text = " ".join(normalise._clean_chars("".join(parser.parts)).split())
+    return normalise.truncate_words(text, limit)
+
+
+def _canonical_url_in_full(url: str) -> str:
+    """canonical_url as first written: every property of urlsplit, urlunsplit at the end."""
+    raw = url.strip()
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        return raw
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return raw
+    host = parts.hostname.lower().rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None and port != {"http": 80, "https": 443}[scheme]:
+        host = f"{host}:{port}"
+    if parts.username is not None:
+        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
+        host = f"{userinfo}@{host}"
+    query_pairs = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not normalise._is_tracking(k)
+    ]
+    query = urlencode(sorted(query_pairs), quote_via=quote, safe="/:@!$'()*,;")
+    return urlunsplit((scheme, host, parts.path or "/", query, ""))
+
+
+TEXTS = [
+    "plain headline",
+    "Tom &amp; Jerry &amp",
+    "a & b; c &#8217;s &#x201C;q&#x201d; &nbsp;x &notanentity; &amp;amp;",
+    "trailing ampersand &",
+    "trailing partial &am",
+    "trailing partial &#82",
+    "zero\u200bwidth\u200d joiner \u202ebidi\u202c and \x00nul\x07 bell\ufeff",
+    "  spaced \t\n out \r\n text \u00a0 nbsp \u2028 line sep \u3000 ideographic ",
+    "private \ue000 use \U000f0000 plane 15 \U000e0041 tag",
+    "\x1c\x1d\x1e\x1f separators",
+    "&#0; &#xD800; &#1114112; &#x110000;",
+    "<p>markup &amp; text</p>",
+    "a < b and c > d",
+    "",
+    " ",
+    "word " * 200,
+]
+
+
+def test_html_to_text_shortcuts_agree_with_the_parser() -> None:
+    for text in TEXTS:
+        for limit in (10, 60, 4000):
+            assert html_to_text(text, limit=limit) == _html_to_text_by_parser(text, limit=limit)
+
+
+def test_html_to_text_shortcuts_agree_on_every_real_entry(shared_feeds: Path) -> None:
+    texts = []
+    for path in sorted(shared_feeds.rglob("*.xml")):
+        result = feedparser.parse(io.BytesIO(path.read_bytes()), sanitize_html=False)
+        for entry in result.get("entries") or []:
+            texts += [str(entry.get(key) or "") for key in ("title", "summary")]
+    assert len(texts) > 500
+    for text in texts:
+        assert html_to_text(text, limit=4000) == _html_to_text_by_parser(text, limit=4000)
+
+
+URLS = [
+    "https://www.bbc.co.uk/news/world-asia-123?at_medium=RSS&at_campaign=rss",
+    "HTTP://Example.COM.:80/a/../b;p?b=2&a=1&utm_source=x#frag",
+    "http://user:pw@Example.com:8080/x",
+    "http://user@example.com/x?",
+    "https://[2001:DB8::1]:443/x?y=1",
+    "https://[2001:db8::1]:8443",
+    "http://[::1",
+    "http://example.com:notaport/x",
+    "http://example.com:99999/x",
+    "https://example.com:443",
+    "https:///nohost",
+    "https://",
+    "ftp://example.com/file",
+    "javascript:alert(1)",
+    "//example.com/scheme-relative",
+    "  https://example.com/p?keep=1&utm_medium=x  ",
+    "https://example.com/a%20b?q=x+y&q=a&empty=&flag",
+    "https://ex\u00e4mple.com/\u00fcnicode?\u00e4=1",
+    "https://example.com/path#only-fragment",
+    "https://example.com?query-without-path=1",
+    "https://EXAMPLE.com/CaseKept/?Ref=1&REF=2",
+]
+
+
+def test_canonical_url_agrees_with_the_full_computation() -> None:
+    for url in URLS:
+        assert canonical_url(url) == _canonical_url_in_full(url), url
+
+
+def test_canonical_url_agrees_on_every_real_link(shared_feeds: Path) -> None:
+    links = []
+    for path in sorted(shared_feeds.rglob("*.xml")):
+        result = feedparser.parse(io.BytesIO(path.read_bytes()))
+        for entry in result.get("entries") or []:
+            links += [str(entry.get(key) or "") for key in ("link", "id")]
+    assert len(links) > 500
+    for link in links:
+        assert canonical_url(link) == _canonical_url_in_full(link), link
