@@ -16,7 +16,7 @@ from service.clock import utcnow
 from service.dashboard import labelling
 from service.dashboard.chart import timeline
 from service.dashboard.common import COOKIE, signed_in, templates
-from service.models import Watch
+from service.models import Alert, Watch
 from service.ops import keys as key_ops
 from service.ops import stability
 from service.ops import status as status_ops
@@ -61,7 +61,9 @@ def logout() -> Response:
     return response
 
 
-def watch_card(session: Session, watch: Watch, *, now: datetime) -> dict[str, Any]:
+def watch_card(
+    session: Session, watch: Watch, *, open_alert: Alert | None, now: datetime
+) -> dict[str, Any]:
     """One watch's card. The current index and the 7-day trend are the ends of the chart's own
     series (its last point is `now`, its first a week before), so the index is computed once
     per watch and page rather than once for the summary and again for the chart."""
@@ -70,7 +72,6 @@ def watch_card(session: Session, watch: Watch, *, now: datetime) -> dict[str, An
     )
     current, before = series[-1].index, series[0].index
     alerts = watch_store.list_alerts(session, watch_id=watch.id, limit=20)
-    open_alert = watch_store.open_alert(session, watch.id or 0)
     firing = open_alert is not None and open_alert.state == "firing"
     return {
         "slug": watch.slug,
@@ -105,7 +106,11 @@ def dashboard(request: Request, session: SessionDep, ctx: ContextDep) -> Respons
         with_watches=False,  # the cards below compute each index from their chart's series
     )
     watches = watch_store.list_watches(session, enabled_only=True)
-    cards = [watch_card(session, watch, now=now) for watch in watches]
+    open_alerts_by_watch = watch_store.open_alerts(session)
+    cards = [
+        watch_card(session, watch, open_alert=open_alerts_by_watch.get(watch.id or 0), now=now)
+        for watch in watches
+    ]
     open_alerts = [
         (c["open_alert"], c["slug"])
         for c in cards
