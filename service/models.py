@@ -127,7 +127,7 @@ class ModelPromotion(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     version: str = Field(foreign_key="model_versions.version", max_length=100)
-    action: str = Field(max_length=20)  # promote | rollback | bootstrap
+    action: str = Field(max_length=20)  # promote | rollback | bootstrap | upgrade
     at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 

@@ -48,23 +48,49 @@ def active_version(session: Session) -> ModelVersion | None:
     return registry.get(session, history[0].version) if history else None
 
 
+def locate_artifact(row: ModelVersion) -> Path:
+    """Where a registered artifact is now. The shipped model is registered by its absolute
+    path inside the installed package; a new image, venv or Python version moves the package,
+    so a shipped artifact that is missing where it was registered is looked for in the
+    installed package under the same name. The sha256 check on loading still guards it."""
+    stored = Path(row.path)
+    if stored.is_file():
+        return stored
+    moved = default_model_path().parent / stored.name
+    return moved if moved.is_file() else stored
+
+
 def ensure_default(
     session: Session, *, now: datetime, model_path: Path | None = None
 ) -> ModelVersion:
-    """On first run, registers and activates the shipped model (or the configured one)."""
+    """The active model, making sure it can be found.
+
+    On first run, registers and activates the shipped model (or the configured one). After an
+    upgrade that moved the package, the active row's path is updated. After an upgrade that
+    shipped a new default model and removed the old one, the new one is registered and
+    activated (action ``upgrade``) instead of leaving the service without a model."""
     current = active_version(session)
     if current is not None:
-        return current
-    scorer = load_model(model_path or default_model_path())
+        found = locate_artifact(current)
+        if found.is_file():
+            if str(found) != current.path:
+                current.path = str(found)
+                session.add(current)
+                session.flush()
+            return current
+    path = model_path or default_model_path()
+    scorer = load_model(path)
     row = registry.get(session, scorer.version) or register(
         session,
         version=scorer.version,
-        path=model_path or default_model_path(),
+        path=path,
         sha256=scorer.sha256,
         metrics=dict(scorer.card.get("metrics", {})),  # type: ignore[call-overload]
         now=now,
     )
-    registry.add_promotion(session, ModelPromotion(version=row.version, action="bootstrap", at=now))
+    if current is None or row.version != current.version:
+        action = "bootstrap" if current is None else "upgrade"
+        registry.add_promotion(session, ModelPromotion(version=row.version, action=action, at=now))
     return row
 
 
@@ -77,7 +103,7 @@ def promote(session: Session, version: str, *, now: datetime) -> ModelVersion:
     if row is None:
         raise NotFound(f"no model version {version!r}; see `ceasewatch models list`")
     try:  # refuse to activate what cannot be loaded
-        load_model(Path(row.path), expected_sha256=row.sha256)
+        load_model(locate_artifact(row), expected_sha256=row.sha256)
     except ModelLoadError as exc:
         raise InputError(f"model {version} cannot be promoted: {exc}") from exc
     registry.add_promotion(session, ModelPromotion(version=version, action="promote", at=now))
