@@ -1,133 +1,418 @@
 """The phrase patterns behind the signals (CAMEO/PLOVER-style), as data.
 
-Each entry: (signal names joined by "+", strength, alternatives). Alternatives are regexes over
-lower-cased text (typographic apostrophes folded to "'"); each must start with a letter or a
-leading (?:a|b) group, so signals.py can dispatch on first letters. Written by reading the
+Each entry is a `Pattern`: signal names joined by "+", strength, alternatives, and optionally a
+context the whole text must have. Alternatives are regexes over lower-cased text (typographic
+apostrophes folded to "'"); each must start with a letter, a digit or a leading (?:a|b) group,
+so signals.py can dispatch on first characters. Written by reading the
 CAMEO codebook's verb lists and news headlines; tuned on the "tuning" batches of
-annotations/signals_sample.jsonl, never on the "heldout" batch.
+annotations/signals_sample.jsonl and on unannotated archive items, never on the "heldout" batch.
+
+Order matters: at one position the first alternative listed wins and consumes its words, so
+non-events come first, and a two-signal pattern ("Israeli strikes on Lebanon": airstrike AND
+cross-border attack) comes before the one-signal pattern it refines ("Israeli strikes").
 """
 
+from typing import NamedTuple
+
 STRONG, WEAK = 1.0, 0.8
+
+
+class Pattern(NamedTuple):
+    signals: str  # names joined by "+"; "none" for phrases that only consume text
+    strength: float
+    alternatives: tuple[str, ...]
+    # A regex the text must contain somewhere for these phrases to count: "fighting" or
+    # "clashes" are armed clashes only where armed actors or weapons are named ("Peru protests:
+    # clashes left 18 dead" and "officials fight for a letter" are not). None: no condition.
+    context: str | None = None
+
 
 CEASEFIRE = r"(?:cease-?fire|truce|armistice)"
 ACTORS = (
     r"(?:israel|israeli|russia|russian|ukraine|ukrainian|us|u\.s\.|american|nato|coalition"
     r"|saudi|saudi-led|pakistan|pakistani|afghan|turkish|turkey|syrian|iraqi|iranian|iran"
     r"|sudanese|indian|india|azerbaijani|armenian|thai|cambodian|military|army|jets?|planes?"
-    r"|forces)(?:'s)?"
+    r"|forces|idf|nigerian|myanmar|ethiopian|jordanian|egyptian|emirati|rsf|saf)(?:'s)?"
 )
 AIRSTRIKE_VERBS = r"(?:struck|strike|strikes|hit|hits|bombed|bomb|bombs|pounded|pound|targeted)"
+# At most one word between an actor and its strike, but not a conjunction ("drones and bombs"),
+# a verb that makes the strike hypothetical or denied ("military simulates strikes"), or a word
+# that makes it another thing ("atom bomb", "carrier strike group").
+_GAP = (
+    r"(?:(?!(?:and|or|but|nor|of|simulat\w*|threat\w*|den(?:y|ies|ied)|plan\w*|vow\w*|warn\w*"
+    r"|could|would|may|might|will|rehears\w*|prepar\w*|consider\w*|read(?:y|ies)|mull\w*"
+    r"|atom\w*|nuclear|hydrogen|dirty|carrier|strike)\b)[\w'-]+ )?"
+)
+# Armed actors: what "X fought Y" needs on one side to be fighting rather than a metaphor.
+FORCES = (
+    r"(?:troops|forces|soldiers|fighters|militants|rebels|insurgents|militias?|militiamen"
+    r"|paramilitar\w*|army|armies|gunmen|jihadists|guerrillas?|commandos|marines|infantry"
+    r"|units?|brigades?|battalions?|hamas|hezbollah|taliban|houthis?|wagner|rsf|saf|idf|m23"
+    r"|al-shabaab|shabaab|isis|isil|jnim|pkk|ttp)"
+)
+TARGET_FORCES = (
+    r"(?:troops|soldiers|forces|positions|bases?|posts?|outposts?|checkpoints?|military convoys?"
+    r"|army convoys?|patrols?"
+    r"|police(?:men)?|police (?:station|post|officers)s?|officers|security forces|army|barracks"
+    r"|military (?:base|post|vehicles?|convoy)s?|fighters|militants|rebels|tanks?|trenches)"
+)
+SECURITY_MEN = (
+    r"(?:soldiers?|troopers?|policem[ae]n|police officers?|policemen|personnel|jawans?|troops"
+    r"|security (?:forces|personnel|men|officials)|rangers|levies|constables?|paramilitar\w*"
+    r"|army (?:men|officers?|patrol)|border guards?)"
+)
+ATTACKERS = (
+    r"(?:militants|assailants|gunmen|insurgents|rebels|terrorists|maoists|naxal\w*|attackers"
+    r"|fighters|jihadists|separatists|guerrillas)"
+)
+# Places across a border from the usual attacker in the conflicts we watch.
+ISRAEL_NEIGHBOURS = (
+    r"(?:lebanon|lebanese|southern lebanon|south lebanon|syria|syrian|damascus|aleppo|golan"
+    r"|iraq|iraqi|baghdad|iran|iranian|tehran|yemen|yemeni|sanaa|hodeidah|beirut|jordan)"
+)
+RUSSIA_PROPER = (
+    r"(?:moscow|belgorod|kursk|bryansk|rostov|krasnodar|novorossiysk|voronezh|pskov|the kremlin"
+    r"|kremlin|russia|russian (?:territory|soil|city|cities|town|towns|village|villages|region"
+    r"|regions|border|airfield|airbase|air base|refinery|oil depot|capital))"
+)
+INTO_ISRAEL = (
+    r"(?:(?:northern |southern |central )?israel|israeli (?:territory|towns?|cities|communities"
+    r"|villages?|positions|border towns?))"
+)
+# Words between an actor and its attack ("Hamas's deadly surprise attack"), but not a verb of
+# saying or another actor ("Hamas says Israeli attacks killed...": not a Hamas attack).
+_MODIFIERS = (
+    r"(?:(?!(?:says?|said|claims?|claimed|accus\w*|blam\w*|reports?|reported|denies|denied"
+    r"|condemn\w*|and|but|as|after|while|during|amid|israeli|israel's|israel|on|in|of|from"
+    r"|to|for)\b)"
+    r"[\w'\.-]+ ){0,3}"
+)
+# Not occupied Ukraine: "strikes in Russian-occupied Crimea" is no cross-border attack.
+_NOT_OCCUPIED = (
+    r"(?!-(?:occupied|held|controlled|annexed|installed|backed|appointed)|'s (?:forces|troops"
+    r"|army|war|invasion|soldiers))"
+)
+# "...on Moscow": an attacker's word, then up to two words, a preposition, at most an adjective,
+# and a place in Russia itself (not "aimed at weakening Moscow", not "by Russian warplane").
+_TO_RUSSIA = (
+    r" (?:(?!(?:by|russian|russia's|russia|moscow's|kremlin's)\b)[\w'-]+ ){0,2}(?:on|in|at|over"
+    r"|targeting|hit|hits|against|inside|deep inside|into) (?:the |russia's |russian |southern "
+    r"|western |the russian )?" + RUSSIA_PROPER + r"\b" + _NOT_OCCUPIED
+)
+LAUNCH_POINTS = r"(?:gaza|lebanon|southern lebanon|south lebanon|syria|yemen|iraq|iran)"
+# Armed actors, weapons or a military campaign named somewhere in the text (see Pattern.context).
+ARMED_CONTEXT = (
+    r"\b(?:troops|soldiers|army|armies|armed forces|military|militar(?:y|ies)|militants?|rebels?"
+    r"|insurgen\w*|fighters|militias?|militiamen|paramilitar\w*|guerrillas?|jihadists?|gunmen"
+    r"|artillery|shelling|air ?strikes?|airstrikes|drones?|missiles?|rockets?|front ?lines?"
+    r"|frontline|counter-?offensive|ground offensive|military offensive|invasion|invad\w*"
+    r"|cease-?fire|truce|warring|war-torn|combat|battlefield|hamas|hezbollah|taliban|houthis?"
+    r"|rsf|idf|wagner|isis|isil|al-shabaab|shabaab|m23|boko haram|(?:security|armed|government"
+    r"|israeli|russian|ukrainian|enemy|rebel|ground|special|allied|coalition|opposition|sudanese"
+    r"|pro-[\w-]+) forces)\b"
+)
 
-# (signals joined by "+", strength, alternatives). Patterns run on lower-cased text. A pattern
-# may name two signals: "border clashes" is a cross-border attack AND an armed clash.
-PATTERNS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
+# Patterns run on lower-cased text. A pattern may name two signals: "border clashes" is a
+# cross-border attack AND an armed clash.
+PATTERNS: tuple[Pattern, ...] = (
     # Non-events listed first: they consume phrases that would otherwise look like events.
-    ("none", 0.0, (
+    Pattern("none", 0.0, (
         r"\bclash(?:es|ed)? with (?:riot )?police\b", r"\bin-fighting\b",
-        r"\bfight(?:s|ing)? (?:against )?(?:antisemitism|islamophobia|corruption|crime|climate"
-        r"|inflation|poverty|disease|cancer|fires?|wildfires?|blazes?|addiction|for (?:life"
-        r"|survival|justice|their lives))\b",
+        r"\b(?:fight|battl|war|combat)\w* (?:against |on )?(?:antisemitism|islamophobia|corruption"
+        r"|crime|climate|inflation|poverty|disease|cancer|fires?|wildfires?|blazes?|flames"
+        r"|addiction|obesity|dementia|depression|hunger|drugs|misinformation|disinformation"
+        r"|racism|oppression|food inflation|for (?:life|survival|justice|their lives|rights))\b",
+        r"\b(?:legal|court|courtroom|custody|political|election|electoral|bidding|takeover|price"
+        r"|ratings|culture|uphill|internal|budget|trade|tariff|boardroom|title|relegation|bitter"
+        r"|public relations|pr|charm|diplomatic|media|verbal|partisan) (?:battles?|fights?|wars?"
+        r"|clash\w*"
+        r"|offensive)\b",
+        r"\bfighting (?:vehicles?|chance|spirit|fit|talk|words)\b",
+        r"\bclash(?:es|ed)? (?:with|over) (?:the )?(?:united nations|un|u\.n\.|critics|lawmakers"
+        r"|officials|judges|court|courts|media|journalists|government|ministers?|president"
+        r"|prime minister|leaders?|unions?|regulators?|eu|european union|white house|congress)\b",
+        r"\bbattl\w* (?:the )?(?:courts?|bans?|odds|illness|critics|bureaucracy|red tape)\b",
+        r"\b(?:halt|stop|end|cease|cessation|suspension|lull|break|let-?up|respite|reprieve)"
+        r" (?:in|to|of|from) (?:the )?(?:fighting|hostilities|combat)\b",
+        r"\bspecial military operation\b", r"\b(?:political|partisan) crossfire\b",
+        r"\bshell(?:s|ed|ing)? out\b", r"\bcarrier strike groups?\b",
+        r"\bstrike groups?\b", r"\b(?:maritime|naval|sea|surface|underwater) drones?\b",
+        r"\bhigh mobility artillery rocket systems?\b",
+        r"\bshell (?:company|companies|corporation|firm|oil|plc)\b",
         r"\b(?:send\w*|sent|suppl\w*|deliver\w*|giv\w*|given|provid\w*|sale of|sell\w*|stock\w*"
-        r"|produc\w*|promis\w*|pledg\w*) (?:[\w'-]+ ){0,6}(?:artillery|shells|missiles?|rockets?"
-        r"|bombs?|munitions|drones?)(?: and (?:[\w'-]+ ){0,2}(?:artillery shells|shells|missiles"
-        r"|rockets|munitions|bombs|drones))?\b",
+        r"|produc\w*|promis\w*|pledg\w*|transfer\w*|ship\w*|buy\w*|bought|purchas\w*|acquir\w*"
+        r"|order\w*|request\w*|asked for|approv\w*) (?:[\w'-]+,? ){0,8}(?:artillery|shells"
+        r"|missiles?"
+        r"|rockets?|bombs?|munitions|drones?|himars|atacms|cluster munitions)(?: and (?:[\w'-]+ )"
+        r"{0,2}(?:artillery shells|shells|missiles|rockets|munitions|bombs|drones))?\b",
+        r"\b(?:space|satellite|spy satellite|research|weather) rockets?\b",
+        r"\brockets? (?:lab|launch(?:es|ed)?|carrying|engine|fuel|failure|company)\b",
     )),
-    ("airstrike", STRONG, (
+    # --- cross-border attacks named by who and where (listed before the general patterns) ---
+    Pattern("airstrike+cross_border_attack", STRONG, (
+        r"\b(?:israel|israeli|israel's|idf|us|u\.s\.|american|turkish|turkey|jordanian"
+        r"|pakistani|pakistan|iranian|iran) (?:[\w'-]+ ){0,2}(?:air ?strikes?|air raids?|strikes?"
+        r"|struck|bomb\w*|drone (?:strikes?|attacks?)|warplanes?|jets) (?:[\w'-]+ ){0,3}"
+        r"(?:on|in|at|against|inside|across|into|near|target\w*|hit|hits|struck|strike|strikes"
+        r"|pound\w*|bomb\w*) (?:[\w'-]+ ){0,2}" + ISRAEL_NEIGHBOURS + r"\b",
+        r"\b(?:air ?strikes?|air raids?|strikes?|drone (?:strikes?|attacks?)) (?:[\w'-]+ ){0,2}"
+        r"(?:on|in|at|against|inside|targeting) (?:[\w'-]+ ){0,2}(?:southern lebanon|south lebanon"
+        r"|lebanon|syria|damascus|aleppo|beirut)\b",
+        r"\b(?:lebanon|syria) (?:air ?)?strikes?\b",
+        r"\b(?:drones?|drone (?:strikes?|attacks?)|air ?strikes?|strikes?)" + _TO_RUSSIA,
+        r"\b(?:moscow|belgorod|kursk|bryansk|kremlin) (?:drone (?:strikes?|attacks?)|drones?)\b",
+    )),
+    Pattern("shelling+cross_border_attack", STRONG, (
+        r"\b(?:rockets?|missiles?|mortars?|projectiles?|shells?) (?:[\w'-]+ ){0,3}(?:from|out of)"
+        r" (?:the )?(?:[\w'-]+ ){0,2}" + LAUNCH_POINTS + r"\b",
+        r"\b(?:rockets?|missiles?|barrages?|salvos?) (?:[\w'-]+ ){0,3}(?:into|at|on|toward|towards)"
+        r" " + INTO_ISRAEL + r"\b",
+        r"\b(?:fired|fires|firing|launched|launches|launching) (?:[\w'-]+ ){0,4}(?:rockets?"
+        r"|missiles?"
+        r"|mortars?|projectiles?) (?:[\w'-]+ ){0,3}(?:into|at|on|toward|towards) " + INTO_ISRAEL
+        + r"\b",
+        r"\b(?:hamas|hezbollah|houthi|houthis|islamic jihad"
+        r"|gaza)(?:'s?)? (?:[\w'-]+ ){0,1}(?:rockets?"
+        r"|missiles?|rocket (?:fire|attacks?|barrages?))\b",
+        r"\bshelling (?:[\w'-]+ ){0,2}(?:of|in|on) (?:[\w'-]+ ){0,1}" + RUSSIA_PROPER + r"\b"
+        + _NOT_OCCUPIED,
+        r"\b(?:shelling|artillery (?:fire|strikes?)|tank fire) (?:[\w'-]+ ){0,2}(?:of|in|on|at)"
+        r" (?:[\w'-]+ ){0,2}(?:southern lebanon|south lebanon|lebanon|syria|border (?:posts?"
+        r"|villages?|towns?))\b",
+        r"\b(?:missiles?|rockets?) (?:[\w'-]+ ){0,4}(?:at|on|toward|towards) (?:[\w'-]+ ){0,2}"
+        r"(?:ships?|vessels?|tankers?|shipping|warships?|destroyers?)\b",
+    )),
+    Pattern("airstrike+cross_border_attack", STRONG, (
+        r"\bdrones? (?:[\w'-]+ ){0,4}(?:at|on|toward|towards) (?:[\w'-]+ ){0,2}(?:ships?|vessels?"
+        r"|tankers?|shipping|warships?|destroyers?)\b",
+    )),
+    Pattern("armed_clash+cross_border_attack", WEAK, (
+        r"\b(?:gun ?battles?|clashes|fighting|firing|fire|exchanges? of fire|skirmish\w*)"
+        r" (?:[\w'-]+ ){0,4}along the (?:[\w'-]+ ){0,1}(?:border|frontier|line of control"
+        r"|blue line)\b",
+    )),
+    Pattern("armed_clash+cross_border_attack", STRONG, (
+        r"\bborder (?:clash|skirmish|fighting|firing|gunbattle)\w*",
+        r"\bcross-?border (?:clashes|fighting|firing)\b",
+        r"\b(?:hezbollah|israel|israeli)(?:-| and )(?:israel|israeli|hezbollah) (?:[\w'-]+ ){0,1}"
+        r"(?:fighting|clashes|hostilities|exchanges?|exchanged|exchange|trade|traded|trading)\b",
+    )),
+    Pattern("cross_border_attack", STRONG, (
+        r"\bcross-?border (?:attacks?|raids?|strikes?|fire|shelling|incursions?)\b",
+        r"\b(?:fir\w*|attack\w*|shell\w*|strikes?|struck|raids?|infiltrat\w*|incursions?|launch\w*"
+        r"|rockets?|missiles?|mortars?|drones?|shots?) (?:[\w'-]+ ){0,4}(?:from )?across the "
+        r"(?:border|line of control)\b", r"\bborder attacks?\b",
+        r"\b(?:hezbollah|lebanon's hezbollah) (?:fires|fired|firing|attack\w*|launch\w*|strikes?"
+        r"|struck|targets?|targeted|hits?)\b",
+        r"\b(?:hamas|hamas's|hamas-led) " + _MODIFIERS + r"(?:attacks?|assault|incursion|raid"
+        r"|massacres?|rampage|invasion|onslaught|atrocities)\b",
+        r"\b(?:attacks?|strikes?) (?:[\w'-]+ ){0,2}(?:on|against) (?:commercial |merchant )?"
+        r"(?:ships|shipping|vessels|tankers)\b",
+        r"\b(?:attacks?|assault|incursion|raid|massacre|rampage) (?:[\w'-]+ ){0,1}(?:by"
+        r"|of) hamas\b",
+        r"\b(?:oct\.? 7|october 7|7 october)(?:th)?(?:,? 2023)? (?:[\w'-]+ ){0,1}"
+        r"(?:attacks?|assault|massacres?|raid|incursion|terror attack|rampage)\b",
+        r"\bhamas (?:[\w'-]+ ){0,1}(?:attacked|invaded|stormed|infiltrated|launched|raided"
+        r"|overran)\b",
+        r"\b(?:attacks?|assault|offensive|raids?|incursion) (?:by (?:[\w'-]+ ){1,3})?(?:on|against"
+        r"|into) (?:southern )?israel\b",
+        r"\b(?:israel|israeli|israel's|idf|us|u\.s\.|american|turkish|turkey) (?:[\w'-]+ ){0,2}"
+        r"(?:attacks?|raids?|aggression|incursions?|operations?) (?:[\w'-]+ ){0,3}(?:on|in|at"
+        r"|against|inside|into|near|target\w*) (?:[\w'-]+ ){0,3}" + ISRAEL_NEIGHBOURS + r"\b",
+        r"\b(?:militants|gunmen|fighters|attackers) (?:[\w'-]+ ){0,3}(?:stormed|invaded|infiltrated"
+        r"|crossed into|broke into|poured into|entered) (?:[\w'-]+ ){0,2}(?:israel|kibbutz\w*"
+        r"|israeli)\b",
+        r"\b(?:incursions?|infiltrations?) (?:[\w'-]+ ){0,2}(?:into|across|over)\b"
+        r"(?! (?:[\w'-]+ ){0,3}(?:air defen[cs]e|adiz|airspace))",
+        r"\b(?:attacks?|raids?|incursions?|sabotage)" + _TO_RUSSIA,
+    )),
+    # A suicide bomber who "struck a mosque" is a bombing, not an air strike.
+    Pattern("bombing", STRONG, (
+        r"\b(?:suicide bombers?|car bombers?|truck bombers?|bombers?) (?:[\w'-]+ ){0,1}(?:struck"
+        r"|hit|targeted|attacked"
+        r"|blew)\b",
+    )),
+    # --- air and drone strikes ---
+    Pattern("airstrike", STRONG, (
         r"\b(?:air|drone)[- ]?(?:strike|raid|attack|bombardment)s?\b"
         r"(?! sirens?| alerts?| defen[cs]e| shelters?)",
-        r"\bairstrik\w*", r"\baerial (?:bombardment|attacks?|strikes?|bombing)",
-        r"\b(?:warplanes?|fighter jets?|jets|drones?|helicopter gunships?) (?:[\w'-]+ )?"
-        + AIRSTRIKE_VERBS + r"\b",
-        r"\b" + ACTORS + r" (?:[\w'-]+ )?(?:bomb(?:s|ed|ing|ings)?|strikes?|struck)\b"
+        r"\bairstrik\w*", r"\baerial (?:bombardment|attacks?|strikes?|bombing|assault|barrage"
+        r"|campaign|offensive)",
+        r"\bair (?:campaign|offensive|assault)\b",
+        r"\b(?:warplanes?|fighter jets?|jets|drones?|helicopter gunships?|helicopters?|gunships?"
+        r"|aircraft) " + _GAP + AIRSTRIKE_VERBS + r"\b",
+        r"\bhelicopters? (?:[\w'-]+ )?(?:fired|opened fire|strafed)\b",
+        r"\b(?:junta|regime|government|gov't) (?:[\w'-]+ )?(?:bomb\w*|air ?strikes?|warplanes?"
+        r"|jets)\b",
+        r"\b" + ACTORS + r" " + _GAP + r"(?:bomb(?:s|ed|ing|ings)?|strikes?|struck|bombardment)\b"
         r"(?! (?:workers|action|deal|a deal))",
-        r"\b(?:under|by) " + ACTORS + r" (?:bombs|bombing|bombings|strikes)\b",
-        r"\b(?:intense|heavy) bombings?\b",
+        r"\b(?:under|by) " + ACTORS + r" (?:bombs|bombing|bombings|strikes|bombardment)\b",
+        r"\b(?:intense|heavy|relentless|constant|continued|continuous|non-stop|nonstop|incessant"
+        r"|indiscriminate|carpet|daily|nightly|renewed|intensified|intensive|ferocious"
+        r"|unprecedented) bombings?\b",
+        r"\bbombing (?:campaign|raids?|runs?|mishap)\b",
     )),
-    ("airstrike", WEAK, (
+    Pattern("airstrike", WEAK, (
         r"\b(?:bombing|bomb) raids?\b", r"\bkamikaze drones?\b", r"\bshahed\b",
         r"\b(?:hit|struck|attacked|targeted|shot down|downed|intercepted|repel\w*|with) (?:by )?"
         r"(?:[\w'-]+ ){0,3}drones?\b",
-        r"\bdrones? (?:[\w'-]+ ){0,3}(?:attacks?|strikes?|hit|struck|target\w*)\b",
-        r"\bstrikes? (?:on|hit|hits|kill\w*|flatten\w*|target\w*|pound\w*) ",
-        r"\bbombs (?:are |were )?(?:still )?(?:dropping|falling|fell|rain\w*)\b",
+        r"\bdrones? (?:[\w'-]+ ){0,3}(?:attacks?|strikes?|hit|struck|target\w*|slammed|crashed into"
+        r"|damag\w*|kill\w*|wound\w*|injur\w*)\b",
+        r"\bstrikes? (?:on|hit|hits|kill\w*|flatten\w*|target\w*|pound\w*|destroy\w*|level\w*"
+        r"|damag\w*|wound\w*|injur\w*) ",
+        r"\b(?:relentless|indiscriminate|retaliatory|punishing|precision|pre-emptive|preemptive"
+        r"|deadly|lethal|targeted|israeli|russian) strikes\b(?! (?:workers|action))",
+        r"\bstrikes (?:continue|continued|intensif\w*|resum\w*|rage)\b",
+        r"\bbombs (?:are |were )?(?:still )?(?:continue to |kept |keep )?(?:dropping|falling|fall"
+        r"|fell|rain\w*|drop)\b",
         r"\bcontinu\w* to bomb\b", r"\b(?:drop\w*|using) bombs\b",
+        r"\b(?:striking|struck|pound\w*|bombing|bombed|flatten\w*) (?:[\w'-]+ ){0,3}(?:schools?"
+        r"|hospitals?|mosques?|churches|refugee camps?|homes|houses|residential (?:buildings?"
+        r"|blocks?|areas?)|apartment (?:buildings?|blocks?)|neighbou?rhoods?|shelters?)\b",
     )),
     # "Bombardment" is counted as air attack: in the news we annotated it nearly always
     # describes an air campaign (Gaza); artillery is usually named as such.
-    ("airstrike", WEAK, (
+    Pattern("airstrike", WEAK, (
         r"\bbombard(?:ment|ments|ed|s|ing)?\b", r"\bpummel\w*",
+    ), ARMED_CONTEXT),
+    Pattern("airstrike", WEAK, (
         r"\bbomb(?:s|ed|ing) (?:the |a )?(?:[\w'-]+ )?(?:gaza|city|cities|camps?|towns?|villages?"
         r"|houses?|homes?|hospitals?|schools?|neighbou?rhoods?|areas?|targets?|positions?)\b",
         r"\b(?:camps?|city|town|village|house|home|hospital|school)s? (?:was |were )?bombed\b",
         r"\b(?:gov't|government|regime) bombs\b",
     )),
-    ("shelling", STRONG, (
-        r"\bshell(?:ing|ed|s)\b", r"\bartillery\b", r"\bmortars?\b", r"\bhowitzers?\b",
-        r"\bkatyusha", r"\bbarrages? of (?:rockets|missiles|fire|shells|artillery)\b",
-        r"\btanks? (?:[\w'-]+ )?(?:fired|shelled)",
+    # --- artillery, rockets and missiles ---
+    Pattern("airstrike+shelling", STRONG, (
+        r"\b(?:missiles?|rockets?) and (?:[\w'-]+ )?drones?\b",
+        r"\bdrones? and (?:[\w'-]+ )?(?:missiles?|rockets?)\b",
+    )),
+    Pattern("shelling", STRONG, (
+        r"\bshelling\b", r"\bartillery\b", r"\bmortar (?:fire|shells?|rounds?|attacks?|bombs?)\b",
+        r"\bhowitzers?\b",
+        r"\bkatyusha",
+        r"\bbarrages? of (?:[\w'-]+ ){0,2}(?:rockets|missiles|fire|shells|artillery)\b",
+        r"\btanks? (?:[\w'-]+ )?(?:fired|shelled)", r"\btank (?:fire|shells?|rounds?)\b",
         r"\b(?:rocket|missile)s? (?:fire|attacks?|strikes?|barrages?|salvos?|hit|hits|struck"
         r"|slammed|landed|rained|fired at|fired from|fired into|fired towards?|launched at"
-        r"|heading for)\b", r"\b(?:rockets|missiles) (?:were |have been )?fired\b",
+        r"|heading for)\b", r"\b(?:rockets|missiles) (?:were |have been )?(?:fired|launched)\b",
+        r"\b(?:struck|hit|targeted|damaged|destroyed|killed|wounded|injured) by (?:a |an |the )?"
+        r"(?:[\w'-]+ ){0,2}(?:missiles?|rockets?|shells?|shellfire)\b",
+        r"\b(?:rocket|missile)s? (?:that |which )?(?:kill\w*|wound\w*|injur\w*|destroy(?:s|ed)?"
+        r"|damag\w*"
+        r"|level\w*|smash\w*|tore|ripped|slam\w*|crash\w* into|explod\w*|pound\w*)\b",
+        r"\bshellfire\b", r"\bmultiple rocket launchers?\b", r"\bgrad rockets?\b",
     )),
     # Missile TESTS are a show of force, not fire at a target.
-    ("mobilization", WEAK, (
+    Pattern("mobilization", WEAK, (
         r"\bnorth korea(?:n)? (?:[\w'-]+ ){0,2}(?:fires?|fired|launch\w*|test\w*) (?:[\w'-]+ ){0,3}"
         r"missiles?\b",
-        r"\b(?:launch\w*|fir\w*) (?:[\w'-]+ ){0,3}missiles? into the (?:sea|waters)\b",
+        r"\b(?:launch\w*|fir\w*) (?:[\w'-]+ ){0,3}missiles? (?:into|in) (?:the )?(?:sea|waters)\b",
+        r"\b(?:launch\w*|fir\w*) (?:[\w'-]+ ){0,4}missiles? at (?:a )?mock targets?\b",
         r"\b(?:launch\w*|test\w*|test-fir\w*|fir\w*) (?:[\w'-]+ ){0,3}(?:short-range |long-range "
         r"|intercontinental )?(?:ballistic missiles?|icbms?)\b",
         r"\bmissile (?:tests?|launch(?:es)?)\b", r"\btest-fir\w* (?:[\w'-]+ ){0,3}missiles?\b",
     )),
-    ("shelling", WEAK, (
-        r"\bfir(?:ed|es|ing) (?:[\w'-]+ ){0,3}(?:rockets?|missiles?|projectiles?)",
-        r"\bcruise missiles?\b", r"\bpounded\b",
+    Pattern("shelling", WEAK, (
+        r"\bfir(?:ed|es|ing) (?:[\w'-]+ ){0,3}(?:rockets?|missiles?|projectiles?|shells)",
+        r"\blaunch(?:ed|es|ing)? (?:[\w'-]+ ){0,4}(?:rockets?|missiles?) (?:at|on|toward|towards"
+        r"|against|targeting)\b",
+        r"\bcruise missiles?\b", r"\bhimars\b", r"\biskanders?\b",
+        r"\bkinzhals?\b", r"\bkalibrs?\b", r"\batacms\b", r"\bstorm shadows?\b",
         r"\b(?:down\w*|intercept\w*|shot down) (?:[\w'-]+ ){0,3}(?:missiles?|rockets?)\b",
         r"\bmissiles? (?:[\w'-]+ ){0,4}target\w*",
+        r"\brussian missiles?\b(?! (?:systems?|programm?e|production|stockpiles?|makers?))",
     )),
-    ("armed_clash+cross_border_attack", STRONG, (
-        r"\bborder (?:clash|skirmish|fighting|firing|gunbattle)\w*",
-        r"\bcross-?border (?:clashes|fighting|firing)\b",
+    # "Shelled" is also baseball, "mortar" also masonry.
+    Pattern("shelling", STRONG, (r"\bshell(?:ed|s)\b", r"\bmortars?\b"), ARMED_CONTEXT),
+    Pattern("shelling", WEAK, (r"\bpounded\b",), ARMED_CONTEXT),
+    # --- fighting on the ground ---
+    Pattern("armed_clash", STRONG, (
+        r"\bgun ?battles?\b", r"\bfire-?fights?\b", r"\bexchanges? of (?:gun)?fire\b",
+        r"\bexchanged (?:gun)?fire\b", r"\btrade[sd]? fire\b", r"\bskirmish\w*", r"\bshoot-?out\b",
+        r"\bgun ?fights?\b", r"\bcrossfire\b",
+        r"\b(?:heavy|fierce|intense|renewed|deadly|street|ongoing|bitter|bloody|fresh|sporadic"
+        r"|house-to-house|urban|brutal|violent|armed|ferocious|escalating) (?:fighting|clashes"
+        r"|battles?|combat)",
+        r"\bfighting (?:between|erupted|erupts|broke out|raged|rages|raging|resume[sd]?|continued"
+        r"|continues|intensified|intensifies|flared|flares|escalated|escalates|spread|spreads"
+        r"|ramps up|ramped up|near|in the|around|across|along|inside|for control)\b",
+        r"\bclashes (?:erupted|erupt|broke out|between|raged|continued|intensified|flared)\b",
+        r"\bkilled (?:in|during) (?:the )?(?:clashes|fighting|combat|battle|a gunfight"
+        r"|a shoot-?out|an exchange of fire|a firefight|an ambush)\b",
+        r"\b" + FORCES + r" (?:[\w'-]+ ){0,2}(?:battl\w*|fought|fighting|clash\w*|ambush\w*"
+        r"|repel\w*|repuls\w*|overr(?:an|un)|engag\w* in (?:fierce |heavy )?(?:fighting|combat))\b",
+        r"\bground (?:offensive|operations?|assaults?|invasion|incursion|war|combat|fighting)\b",
+        r"\b(?:killed|died|wounded|injured|engaged|locked|fell) in (?:close )?combat\b",
+        r"\bduring combat\b", r"\bcombat with\b",
+        # South Asian usage: an "encounter" is a gunfight with the police or the army.
+        r"\b(?:killed|died|injured|wounded|shot dead|gunned down) in (?:an |a |the )?(?:[\w'-]+ )?"
+        r"encounters?\b", r"\bencounters? (?:broke out|took place|ensued|between)\b",
     )),
-    ("armed_clash", STRONG, (
-        r"\bgun ?battles?\b", r"\bfire-?fights?\b", r"\bexchanges? of fire\b",
-        r"\bexchanged fire\b", r"\btrade[sd]? fire\b", r"\bskirmish\w*", r"\bshoot-?out\b",
-        r"\b(?:heavy|fierce|intense|renewed|deadly|street|ongoing) (?:fighting|clashes|battles?)",
-        r"\bfighting (?:between|erupted|broke out|raged|rages|resume[sd]?|continued|continues"
-        r"|intensified|near|in the)\b",
-    )),
-    ("armed_clash", WEAK, (
+    # Words that are war only where armed actors are named: gated by ARMED_CONTEXT.
+    Pattern("armed_clash", WEAK, (
         r"\bclash(?:es|ed)?\b", r"\bambush\w*", r"\bcounter-?offensive\b",
-        r"\boffensive (?:on|against|in)\b", r"\bencounter with\b", r"\bgunmen\b",
-        r"\bmilitants? (?:attack\w*|stormed)\b", r"\bopened fire\b", r"\bshot dead\b",
-        r"\bgunfire\b", r"\bbattle for\b", r"\bfighting\b", r"\bfought\b",
-        r"\bfight (?:inside|in|against)\b", r"\bassaults? on\b",
+        r"\bhostilities (?:resum\w*|erupt\w*|continu\w*|escalat\w*|intensif\w*|broke out)\b",
+        r"\b(?:fierce|stiff|heavy) resistance\b",
+        r"\boffensive (?:on|against|in|into|near|around|toward|towards)\b", r"\bencounter with\b",
+        r"\bgunfire\b", r"\bbattle (?:for|of)\b", r"\bfighting\b", r"\bbattl(?:es|ed|ing)\b",
+        r"\bfought\b", r"\bfight (?:inside|in|for control)\b",
+        r"\b(?:ground forces|ground troops|infantry)\b",
+    ), ARMED_CONTEXT),
+    Pattern("armed_clash", WEAK, (
+        r"\bmilitants? stormed\b", r"\bopened fire (?:on|at) (?:[\w'-]+ ){0,2}" + TARGET_FORCES
+        + r"\b",
+        r"\bassaults? on (?:[\w'-]+ ){0,2}(?:positions?|trenches|towns?|villages?|the city"
+        r"|bases?|posts?|outposts?|checkpoints?|lines)\b",
         r"\bconfront\w* (?:[\w'-]+ ){0,2}(?:fighters|militants|troops|forces)\b",
-        r"\battacks? on (?:[\w'-]+ ){0,2}(?:troops|soldiers|forces|positions|bases)\b",
+        r"\battacks? (?:on|at) (?:[\w'-]+ ){0,2}" + TARGET_FORCES + r"\b",
         r"\battack\w* (?:an |a |the )?(?:[\w'-]+ )?(?:tanks?|convoys?|patrols?|checkpoints?"
-        r"|soldiers|troops)\b",
-        r"\bground (?:offensive|forces|operations?|assaults?)\b", r"\bbattl(?:es|ed|ing)\b",
+        r"|soldiers|troops|police stations?|military bases?)\b",
+        r"\b(?:attacks?|raids?|ambush\w*|assaults?) (?:[\w'-]+ ){0,2}(?:kill\w*|wound\w*|injur\w*)"
+        r" (?:[\w'-]+,? ){0,3}" + TARGET_FORCES + r"\b",
+        r"\b(?:soldiers|troops|police\w*|officers|security forces|fighters|militants|rebels)"
+        r" (?:[\w'-]+ ){0,2}(?:killed|wounded|injured) (?:in|during|after) (?:an? |the )?"
+        r"(?:[\w'-]+ )?(?:attacks?|ambush\w*|assaults?|raids?)\b",
+        r"\b(?:militants|gunmen|fighters|rebels|insurgents|jihadists|militia\w*) (?:[\w'-]+ ){0,2}"
+        r"(?:stormed|storm|raided|ambush\w*|overran|besieg\w*)\b",
+        # Attacks on the police or the army are fighting; shootings of civilians are not.
+        r"\b" + SECURITY_MEN + r" (?:[\w'-]+ ){0,3}(?:were |was )?(?:shot dead|shot|killed|injured"
+        r"|wounded|gunned down|ambushed|attacked) (?:[\w'-]+ ){0,2}by (?:[\w'-]+ ){0,3}" + ATTACKERS
+        + r"\b",
+        r"\b" + ATTACKERS + r" (?:[\w'-]+ ){0,3}(?:shot dead|shot at|killed|ambushed|attacked"
+        r"|opened fire on|fired (?:on|at)|gunned down) (?:[\w'-]+ ){0,3}" + SECURITY_MEN + r"\b",
+        r"\b" + FORCES + r" (?:[\w'-]+ ){0,2}(?:attack\w*|assault\w*|advanc\w* on|push\w* (?:into"
+        r"|toward|towards)) (?:the )?(?:[\w'-]+ ){0,2}(?:city|town|village|capital|positions?"
+        r"|base|front|lines?)\b",
+        r"\bstorm\w* (?:a |the )?(?:[\w'-]+ ){0,2}(?:police station|military base|army base"
+        r"|base|checkpoint|outpost|barracks|army post|military post)\b",
+        r"\b(?:rebel|insurgent|militant|jihadist|islamist) (?:offensive|assaults? on)\b",
         r"\bsink\w* (?:[\w'-]+ ){0,3}(?:boats?|ships?|vessels?|warships?)\b",
         r"\bdestr\w* (?:of )?(?:[\w'-]+ ){0,3}(?:boats?|tanks?|warships?|positions?)\b",
+        r"\b(?:expand\w*|widen\w*|intensif\w*|escalat\w*|launch\w*|began|begins|started|starts"
+        r"|continu\w*|press\w*|step\w* up|push\w* (?:ahead|on) with) (?:its |their |the |a )?"
+        r"(?:[\w'-]+ ){0,2}(?:offensive|military operations?|ground operations?|assault"
+        r"|incursion)\b",
+        r"\b(?:troops|forces|tanks) (?:[\w'-]+ ){0,2}(?:encircl\w*|surround\w*|push\w* (?:deeper )?"
+        r"into|advanc\w* (?:on|into|toward|towards))\b",
+        r"\bmilitary (?:operations?|offensive|assault) (?:in|on|against|into)\b",
+        r"\b(?:attacks?|assaults?|fighting|battles?|pressure) (?:along|on|across) (?:the |a )?"
+        r"(?:[\w'-]+ ){0,2}front ?lines?\b",
     )),
-    ("bombing", STRONG, (
+    Pattern("bombing", STRONG, (
         r"\b(?:car|truck|roadside|suicide|pipe|nail|barrel)[- ]bomb\w*",
         r"\bsuicide (?:attack|bomber)s?\b", r"\bimprovised explosive", r"\bieds?\b",
         r"\bexplosives?\b", r"\blandmines?\b", r"\bgrenades?\b",
     )),
-    ("bombing", WEAK, (
+    Pattern("bombing", WEAK, (
         r"\bbomb(?:s|ing|ings|ed)?\b", r"\bexplosions?\b", r"\bblasts?\b", r"\bdetonat\w*",
         r"\bexploded\b",
     )),
-    ("cross_border_attack", STRONG, (
-        r"\bcross-?border (?:attacks?|raids?|strikes?|fire|shelling|incursions?)\b",
-        r"\bacross the (?:border|line of control)\b", r"\bborder attacks?\b",
-    )),
-    ("cross_border_attack", WEAK, (
+    Pattern("cross_border_attack", WEAK, (
         r"\bincursions?\b", r"\binfiltrat\w*",
         r"\bviolat\w* (?:[\w'-]+ )?(?:airspace|territory|sovereignty)\b",
         r"\bborder (?:posts?|outposts?|guards?)\b",
-    )),
-    ("ceasefire_violation", STRONG, (
+    ), ARMED_CONTEXT),
+    Pattern("ceasefire_violation", STRONG, (
         r"\bviolat\w* (?:[\w'-]+ ){0,3}" + CEASEFIRE,
         CEASEFIRE + r" (?:violations?|breach\w*)",
         r"\b(?:breach\w*|broke|broken|breaking|shattered|collapse of|end of) (?:[\w'-]+ ){0,2}"
@@ -135,50 +420,50 @@ PATTERNS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
         CEASEFIRE + r" (?:[\w'-]+ ){0,2}(?:collapsed|collapses|broke down|breaks down|shattered"
         r"|crumbl\w*|ended|ends|expired|unravel\w*)",
     )),
-    ("ceasefire_violation", WEAK, (r"\bdespite (?:[\w'-]+ ){0,2}" + CEASEFIRE,)),
-    ("war_rhetoric", STRONG, (
+    Pattern("ceasefire_violation", WEAK, (r"\bdespite (?:[\w'-]+ ){0,2}" + CEASEFIRE,)),
+    Pattern("war_rhetoric", STRONG, (
         r"\bopen war\b", r"\bdeclar\w* (?:[\w'-]+ ){0,2}war\b", r"\bstate of war\b",
         r"\ball-out war\b", r"\bultimatum", r"\bact of war\b", r"\bwar of words\b",
         r"\bred lines?\b", r"\bwill pay (?:a |the )?(?:heavy |high )?price\b",
         r"\bteach (?:[\w'-]+ ){0,3}a lesson\b", r"\bwipe (?:[\w'-]+ ){0,2}off the map\b",
         r"\bsab(?:re|er)-rattling", r"\bwarns? of (?:nuclear |a )?war\b",
     )),
-    ("war_rhetoric", WEAK, (
+    Pattern("war_rhetoric", WEAK, (
         r"\bthreat(?:en|ens|ened|ening)\b",
         r"\bvow(?:s|ed)? (?:to )?(?:revenge|retaliat\w*|respond|avenge|crush|destroy|punish)",
         r"\bretaliat\w*", r"\bwarn(?:s|ed)? (?:[\w'-]+ ){0,3}(?:against|of (?:retaliation"
         r"|consequences|response)|will face)", r"\bprovocation\w*", r"\bhostile act",
     )),
-    ("mobilization", STRONG, (
+    Pattern("mobilization", STRONG, (
         r"\btroop build-?up", r"\bbuild-?up of (?:troops|forces)",
         r"\bmass(?:ing|ed|es) (?:[\w'-]+ ){0,2}(?:troops|forces|soldiers|tanks)",
         r"\bmobili[sz]\w*", r"\bconscription\b", r"\breservists?\b", r"\bhigh alert\b",
         r"\bon (?:full |maximum )?alert\b", r"\bshow of force\b",
     )),
-    ("mobilization", WEAK, (
+    Pattern("mobilization", WEAK, (
         r"\bdeploy\w* (?:[\w'-]+ ){0,3}(?:troops|forces|soldiers|tanks|warships|battalions?)\b",
         r"\btroops? deploy\w*", r"\breinforcements\b", r"\bmilitary drills?\b",
         r"\bwar games\b", r"\bmilitary exercises?\b", r"\bmilitary presence\b",
         r"\b(?:bolster|strengthen)\w* (?:[\w'-]+ ){0,3}(?:forces|positions|troops)\b",
         r"\bprepar\w* (?:for )?(?:[\w'-]+ ){0,3}(?:offensive|assault|invasion)\b",
     )),
-    ("territorial_seizure", STRONG, (
+    Pattern("territorial_seizure", STRONG, (
         r"\b(?:captur\w*|seiz\w*|took control of|taken control of|tak(?:e|es|ing) control of"
         r"|won control of|overr(?:an|un|uns|unning)|recaptur\w*|retak\w*|retook)\s+"
         r"(?:[\w'-]+ ){0,3}(?:town|city|village|territory|base|area|region|airport|positions?"
         r"|border|hill|district|province|capital|outpost|crossing|bank)\b",
         r"\bcapture of\b",
     )),
-    ("territorial_seizure", WEAK, (
+    Pattern("territorial_seizure", WEAK, (
         r"\bfell to\b", r"\bfalls to\b", r"\bgain(?:ed|s|ing)? ground\b", r"\bannex\w*",
         r"\bencircle\w*", r"\badvance[sd]? (?:on|into|toward)\b",
         r"\b(?:troops|forces) (?:[\w'-]+ ){0,2}(?:enter\w*|push\w* into|crossed)\b",
     )),
-    ("casualties", STRONG, (
+    Pattern("casualties", STRONG, (
         r"\b(?:killed|killing|kills|dead|deaths?|death toll|died|wounded|injured|injuring"
         r"|casualties|fatalities|martyred|slain|massacre\w*|bodies)\b",
     )),
-    ("ceasefire_agreement", STRONG, (
+    Pattern("ceasefire_agreement", STRONG, (
         r"\b(?:agree\w*|announc\w*|declar\w*|extend\w*|brokered|reach\w*|sign\w*|accept\w*"
         r"|secur\w*|approv\w*) (?:[\w'-]+ ){0,3}" + CEASEFIRE,
         CEASEFIRE + r" (?:[\w'-]+ ){0,2}(?:deal|agreement|accord|holds|holding|extended|extension"
@@ -187,33 +472,34 @@ PATTERNS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
         r"\bpeace (?:deal|agreement|accord|treaty)\b",
         r"\b(?:during|amid) (?:the |a )?(?:[\w'-]+ ){0,3}" + CEASEFIRE,
     )),
-    ("ceasefire_agreement", WEAK, (
-        CEASEFIRE, r"\bhumanitarian pause\b", r"\bpause in fighting\b",
+    Pattern("ceasefire_agreement", WEAK, (
+        CEASEFIRE, r"\bhumanitarian pauses?\b",
+        r"\bpause[sd]?'? (?:in |to )?(?:the )?(?:fighting|hostilities|combat)\b",
     )),
-    ("talks", STRONG, (
+    Pattern("talks", STRONG, (
         r"\bpeace talks\b", r"\bnegotiat\w*", r"\bmediat\w*", r"\bpeace process\b",
         r"\benvoys?\b", r"\bpeace (?:plan|proposal)\b", r"\bdialogue\b",
         r"\b(?:hostage|truce|ceasefire) talks\b",
     )),
-    ("talks", WEAK, (
+    Pattern("talks", WEAK, (
         r"\btalks\b", r"\bsummit\b", r"\bmet with\b", r"\bmeets? with\b", r"\bdiplomatic\b",
         r"\bagree\w* to (?:[\w'-]+ ){0,3}(?:lower|ease|reduce|defuse) (?:[\w'-]+ ){0,2}tensions?\b",
     )),
-    ("prisoner_exchange", STRONG, (
+    Pattern("prisoner_exchange", STRONG, (
         r"\b(?:prisoner|hostage|captive|pow)s? (?:swap|exchange|release|deal)s?\b",
         r"\b(?:swap|exchang|releas|free|freed|freeing)\w* (?:of )?(?:[\w'-]+ ){0,3}"
         r"(?:prisoners|hostages|captives|detainees|pows)\b",
         r"\b(?:prisoners|hostages|captives|detainees) (?:[\w'-]+ ){0,2}(?:freed|released|returned"
         r"|handed over|swapped)\b",
     )),
-    ("withdrawal", STRONG, (
+    Pattern("withdrawal", STRONG, (
         r"\bwithdr\w* (?:of )?(?:[\w'-]+ ){0,3}(?:troops|forces|soldiers|units|military|army)\b",
         r"\b(?:troops|forces|soldiers|army) (?:[\w'-]+ ){0,2}(?:withdr\w*|pull\w* (?:back|out)"
         r"|retreat\w*)",
         r"\bpull\w* (?:back|out) (?:[\w'-]+ ){0,2}(?:troops|forces)\b", r"\bpull-?back\b",
         r"\bpull-?out\b", r"\bdemobili[sz]\w*", r"\bdisengage\w*", r"\bde-?escalat\w*",
     )),
-    ("humanitarian_access", STRONG, (
+    Pattern("humanitarian_access", STRONG, (
         r"\bhumanitarian (?:corridors?|access|aid|convoys?|supplies|assistance|deliveries)\b",
         r"\baid (?:convoys?|trucks?|corridors?|deliver\w*|shipments?|reach\w*|enter\w*"
         r"|arriv\w*|supplies)\b",
@@ -221,7 +507,7 @@ PATTERNS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
         r"\b(?:crossings?|corridors?) (?:[\w'-]+ ){0,2}(?:re-?opened|opened|opens)\b",
         r"\bsafe passage\b", r"\b(?:increase|more) (?:[\w'-]+ ){0,2}(?:deliveries|supplies)\b",
     )),
-    ("humanitarian_access", WEAK, (
+    Pattern("humanitarian_access", WEAK, (
         r"\brelief (?:supplies|goods|convoys?)\b", r"\bfuel deliver\w*",
         r"\ballow\w* (?:[\w'-]+ ){0,3}(?:aid|supplies)\b",
     )),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -56,10 +57,14 @@ _NEGATION_AFTER = re.compile(
 _MODALITY = re.compile(
     r"\b(?:threat\w*|warn\w*|could|would|might|may|will|shall|if|plan\w*|prepar\w*|vow\w*"
     r"|pledg\w*|fears?|risk\w*|possible|potential|consider\w*|mull\w*|ready|intend\w*"
-    r"|prospect|unless|seeks?|calls? for|urg\w*|demand\w*|brac\w*|expect\w*|looms?|simulat\w*"
-    r"|rehears\w*|drills?|ahead of|delay\w*)\b"
+    r"|prospect|unless|seeks?|calls? for|urg\w*|demand\w*|brac\w*|expect\w*|loom\w*|simulat\w*"
+    r"|rehears\w*|drills?|ahead of|delay\w*|imminent|impending|anticipat\w*)\b"
 )
-_CLAUSE_END = re.compile("[.;!?:|]|\\s[-\u2013\u2014]\\s")
+# Where a cue's reach ends: punctuation, a dash, or a conjunction that starts a new clause
+# ("Lebanon fears war as fighting intensifies": the fighting is reported, not feared).
+_CLAUSE_END = re.compile(
+    "[.;!?:|]|\\s[-\u2013\u2014]\\s|\\b(?:as|after|amid|while|since|when|because|but)\\s"
+)
 _SIGNAL_INDEX = {name: i for i, name in enumerate(SIGNALS)}
 _RHETORIC = _SIGNAL_INDEX["war_rhetoric"]
 _EVENTS = frozenset(SIGNALS_ESCALATION) - {"war_rhetoric", "mobilization"}
@@ -84,13 +89,13 @@ def _split_top_level(group: str) -> list[str]:
 
 
 def _literal_first(alternative: str) -> list[str]:
-    """Rewrite an alternative into alternatives that each start with a literal letter:
+    """Rewrite an alternative into alternatives that each start with a literal letter or digit:
     "(?:air|drone) strike" -> ["air strike", "drone strike"] (leading \\b dropped: the
     whole regex starts with one)."""
     alternative = alternative.removeprefix("\\b")
     if not alternative.startswith("(?:"):
-        if not alternative[:1].isalpha():
-            raise ValueError(f"signal pattern must start with a letter: {alternative!r}")
+        if not alternative[:1].isalnum():
+            raise ValueError(f"signal pattern must start with a letter or digit: {alternative!r}")
         return [alternative]
     depth, end = 0, 0
     for end, ch in enumerate(alternative):  # noqa: B007 - `end` is used after the loop
@@ -119,8 +124,18 @@ def _check(alternative: str) -> None:
         raise ValueError(f"signal pattern with a capturing group: {alternative!r}")
 
 
+class _Group(NamedTuple):
+    """What a match of one alternative means."""
+
+    indices: tuple[int, ...]  # signals (SIGNALS order); empty for a non-event phrase
+    strength: float
+    threat_is_rhetoric: bool  # a hypothetical mention of an event is a threat
+    end_short: int  # characters the match ends before the pattern's end (a final space)
+    context: re.Pattern[str] | None  # Pattern.context, compiled
+
+
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[re.Pattern[str], dict[str, tuple[tuple[int, ...], float, bool, int]]]:
+def _compiled() -> tuple[re.Pattern[str], dict[str, _Group]]:
     """One regex for every pattern, dispatched on the first letter.
 
     Why this shape (Python's regex engine has no literal-set search, so the shape decides the
@@ -134,18 +149,15 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, tuple[tuple[int, ...], float
     * each alternative ENDS with an empty named group (lastgroup names the pattern): the
       engine skips an alternative in one step only when it starts with a literal, and a
       group in front made it enter every alternative of the letter.
-    group -> (signal indices, strength, whether a hypothetical mention is rhetoric, characters
-    the match end lies before the pattern's end)."""
+    Returns the regex and, per named group, what its match means."""
     tree: dict[str, dict[str, list[str]]] = {}  # first letter -> second letter -> alternatives
-    groups: dict[str, tuple[tuple[int, ...], float, bool, int]] = {}
-    for number, (signals, strength, alternatives) in enumerate(PATTERNS):
-        names = signals.split("+")
-        meaning = (
-            tuple(_SIGNAL_INDEX[name] for name in names if name != "none"),
-            strength,
-            any(name in _EVENTS for name in names),
-        )
-        expanded = [alt for source in alternatives for alt in _literal_first(source)]
+    groups: dict[str, _Group] = {}
+    for number, pattern in enumerate(PATTERNS):
+        names = pattern.signals.split("+")
+        indices = tuple(_SIGNAL_INDEX[name] for name in names if name != "none")
+        rhetoric = any(name in _EVENTS for name in names)
+        context = re.compile(pattern.context) if pattern.context else None
+        expanded = [alt for source in pattern.alternatives for alt in _literal_first(source)]
         for index, alternative in enumerate(expanded):
             _check(alternative)
             group = f"p{number}_{index}"
@@ -158,7 +170,9 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, tuple[tuple[int, ...], float
             trailing_space = tail.endswith(" ") and not tail.endswith("\\ ")
             if trailing_space:
                 tail = tail[:-1] + "(?= )"
-            groups[group] = (*meaning, int(trailing_space))
+            groups[group] = _Group(
+                indices, pattern.strength, rhetoric, int(trailing_space), context
+            )
             tree.setdefault(first, {}).setdefault(second, []).append(f"{tail}(?P<{group}>)")
     buckets = []
     for first, by_second in sorted(tree.items()):
@@ -195,26 +209,33 @@ def pattern_evidence(texts: Sequence[str]) -> NDArray[np.float64]:
         position += len(text) + 1
     starts[-1] = position
     joined = _SEPARATOR + _SEPARATOR.join(lowered)
+    in_context: dict[tuple[int, re.Pattern[str]], bool] = {}  # (row, context) -> found
     row = 0
     for match in regex.finditer(joined):
-        indices, strength, threat_is_rhetoric, end_short = groups[match.lastgroup or ""]
-        if not indices:  # a non-event phrase: it only consumes text
+        group = groups[match.lastgroup or ""]
+        if not group.indices:  # a non-event phrase: it only consumes text
             continue
         begin = match.start() + 1  # the word after the delimiter
         while begin >= starts[row + 1]:
             row += 1
         text, offset = lowered[row], starts[row]
+        if group.context is not None:
+            key = (row, group.context)
+            if key not in in_context:
+                in_context[key] = group.context.search(text) is not None
+            if not in_context[key]:
+                continue
         before = _preceding_words(text, begin - offset, NEGATION_WORDS)
-        end = match.end() + end_short - offset
+        end = match.end() + group.end_short - offset
         if _NEGATION.search(before) or _NEGATION_AFTER.match(text, end):
             grade = NEGATED
         elif _MODALITY.search(" ".join(before.split()[-MODALITY_WORDS:])):
             grade = MODAL
-            if threat_is_rhetoric:  # "threatened to launch airstrikes" is a threat: rhetoric
+            if group.threat_is_rhetoric:  # "threatened to launch airstrikes": a threat
                 scores[row, _RHETORIC] = max(scores[row, _RHETORIC], WEAK)
         else:
-            grade = strength
-        for index in indices:
+            grade = group.strength
+        for index in group.indices:
             scores[row, index] = max(scores[row, index], grade)
     return scores
 

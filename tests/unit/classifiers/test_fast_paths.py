@@ -49,18 +49,24 @@ EDGE_CASES = [
 _OLD_NEGATION_AFTER = re.compile(r"(?:\s*\w+){0,4}\s+(?:were|was|is|are|been)\s+(?:denied|false)")
 
 
+_Meaning = tuple[tuple[int, ...], float, bool, re.Pattern[str] | None]
+
+
 @lru_cache(maxsize=1)
-def _old_signal_regex() -> tuple[re.Pattern[str], dict[str, tuple[tuple[int, ...], float, bool]]]:
+def _old_signal_regex() -> tuple[re.Pattern[str], dict[str, _Meaning]]:
     tree: dict[str, dict[str, list[str]]] = {}
-    groups: dict[str, tuple[tuple[int, ...], float, bool]] = {}
-    for number, (names_joined, strength, alternatives) in enumerate(PATTERNS):
-        names = names_joined.split("+")
+    groups: dict[str, _Meaning] = {}
+    for number, pattern in enumerate(PATTERNS):
+        names = pattern.signals.split("+")
         meaning = (
             tuple(signals._SIGNAL_INDEX[name] for name in names if name != "none"),
-            strength,
+            pattern.strength,
             any(name in signals._EVENTS for name in names),
+            re.compile(pattern.context) if pattern.context else None,
         )
-        expanded = [alt for source in alternatives for alt in signals._literal_first(source)]
+        expanded = [
+            alt for source in pattern.alternatives for alt in signals._literal_first(source)
+        ]
         for index, alternative in enumerate(expanded):
             group = f"p{number}_{index}"
             groups[group] = meaning
@@ -80,7 +86,9 @@ def _old_pattern_scores(text: str) -> NDArray[np.float64]:
     scores = np.zeros(len(signals.SIGNALS))
     lowered = text.lower().replace("\u2019", "'")
     for match in regex.finditer(lowered):
-        indices, strength, threat_is_rhetoric = groups[match.lastgroup or ""]
+        indices, strength, threat_is_rhetoric, context = groups[match.lastgroup or ""]
+        if context is not None and not context.search(lowered):
+            continue
         before = signals._preceding_words(lowered, match.start(), signals.NEGATION_WORDS)
         if signals._NEGATION.search(before) or _OLD_NEGATION_AFTER.match(lowered, match.end()):
             grade = signals.NEGATED
