@@ -15,6 +15,7 @@ from service.ops.evidence import contributions_for
 
 MAX_POINTS = 5000
 TREND_DAYS = 7
+CHUNK_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,24 @@ def index_series(
     if (until - since) / step > MAX_POINTS:
         raise InputError(f"more than {MAX_POINTS} points: choose a larger step or a later since")
     window = timedelta(hours=watch.half_life_h * WINDOW_HALF_LIVES)
-    contributions, _ = contributions_for(session, watch.id or 0, since=since - window, until=until)
-    contributions.sort(key=lambda c: c.published_at)
     points = []
     t = since
+    # A month of points at a time: a year's series holds one month (plus the window) of
+    # articles in memory, not the year, and each point sums only its own window's slice.
+    chunk = max(step, timedelta(days=CHUNK_DAYS))
     while t <= until:
-        live = [c for c in contributions if t - window <= c.published_at <= t]
-        value = stability.index_at(live, now=t, half_life_h=watch.half_life_h)
-        points.append(Point(t, value, level_of(value, watch)))
-        t += step
+        last = min(until, t + chunk)
+        contributions, _ = contributions_for(session, watch.id or 0, since=t - window, until=last)
+        contributions.sort(key=lambda c: c.published_at)
+        lo = hi = 0
+        while t <= last:
+            while hi < len(contributions) and contributions[hi].published_at <= t:
+                hi += 1
+            while lo < hi and contributions[lo].published_at < t - window:
+                lo += 1
+            value = stability.index_at(contributions[lo:hi], now=t, half_life_h=watch.half_life_h)
+            points.append(Point(t, value, level_of(value, watch)))
+            t += step
     return points
 
 
