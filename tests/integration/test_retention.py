@@ -34,7 +34,7 @@ from service.ops.errors import InputError
 from service.ops.ingest import ingest_entries
 from service.ops.models import ActiveModel, load_verified
 from service.ops.retention import prune
-from service.ops.series import current_and_trend, index_series
+from service.ops.series import Point, current_and_trend, index_series
 from service.ops.watches import enable_preset, update_watch
 from service.store import feeds as feed_store
 from tests.integration.test_alert_lifecycle import CLASHES, OPEN_WAR
@@ -115,7 +115,7 @@ def rows_for(engine: Engine, model: type, ids: list[int]) -> int:
         return int(session.exec(query).one())
 
 
-def view(engine: Engine) -> tuple[object, ...]:
+def view(engine: Engine) -> tuple[tuple[Point, ...], tuple[float, str]]:
     with session_scope(engine) as session:
         watch = session.exec(select(Watch)).one()
         series = index_series(
