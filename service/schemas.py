@@ -2,20 +2,71 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    field_validator,
+)
 
 from classifiers.scoring import QUAD_CLASSES, SIGNALS_DEESCALATION, SIGNALS_ESCALATION
+from service.ops.subscriptions import EVENT_TYPES
+from service.ops.watches import Party
+
+
+def _not_a_number(value: object) -> object:
+    # Pydantic reads a bare number as seconds since 1970; whoever sends "0.5" meant something else.
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+(\.\d*)?\s*", value)
+    ):
+        raise ValueError("must be an ISO 8601 date-time such as 2026-02-27T06:00:00Z")
+    return value
+
+
+def _in_utc(value: datetime) -> datetime:
+    """Naive times are taken as UTC; times whose UTC falls outside years 1-9999 are refused."""
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range once converted to UTC") from None
+
+
+# Request bodies: unknown fields are refused, and JSON types are taken as they are (no 0 for
+# false, no "5" for 5), so what the document says is exactly what is accepted.
+REQUEST = ConfigDict(extra="forbid", strict=True)
+# An ISO 8601 date-time (a date alone means its midnight), always given back in UTC.
+IsoDateTime = Annotated[
+    datetime, Strict(False), BeforeValidator(_not_a_number), AfterValidator(_in_utc)
+]
+
+
+class FieldProblem(BaseModel):
+    """One thing wrong with a request: which field, where it was, and what is wrong with it."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    field: str = Field(description="dotted path of the field; empty for the body as a whole")
+    where: Literal["body", "query", "path", "header", "cookie"] = Field(alias="in")
+    problem: str
 
 
 class Problem(BaseModel):
-    detail: str
+    """Every error the API answers: what went wrong and what to do about it."""
+
+    detail: str = Field(description="what went wrong, in words that say what to fix")
+    errors: list[FieldProblem] | None = Field(
+        default=None, description="for invalid requests (422): each field and its problem"
+    )
 
 
 class FeedIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     url: str = Field(
         min_length=1, max_length=2048, examples=["https://feeds.bbci.co.uk/news/world/rss.xml"]
     )
@@ -23,7 +74,7 @@ class FeedIn(BaseModel):
 
 
 class FeedPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     enabled: bool | None = None
     title: str | None = Field(default=None, max_length=500)
 
@@ -125,6 +176,27 @@ class WatchOut(BaseModel):
     open_alert_id: int | None
 
 
+class WatchPatch(BaseModel):
+    """Any of a watch's fields but its slug; the result is checked as a whole (thresholds)."""
+
+    model_config = REQUEST
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    enabled: bool | None = None
+    parties: list[Party] | None = Field(default=None, min_length=1, max_length=4)
+    include_terms: list[str] | None = Field(default=None, max_length=100)
+    exclude_terms: list[str] | None = Field(default=None, max_length=100)
+    ceasefire: dict[str, Any] | None = None
+    warning_enter: float | None = Field(default=None, gt=0, le=100)
+    warning_exit: float | None = Field(default=None, ge=0, le=100)
+    critical_enter: float | None = Field(default=None, gt=0, le=100)
+    critical_exit: float | None = Field(default=None, ge=0, le=100)
+    half_life_h: float | None = Field(default=None, gt=0, le=24 * 90)
+    pending_s: float | None = Field(default=None, ge=0)
+    keep_firing_s: float | None = Field(default=None, ge=0)
+    reminder_s: float | None = Field(default=None, ge=60)
+    min_sources_critical: int | None = Field(default=None, ge=1, le=20)
+
+
 class IndexPointOut(BaseModel):
     t: datetime
     index: float
@@ -147,12 +219,12 @@ class AlertOut(BaseModel):
 
 
 class SilenceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     watch: str | None = Field(default=None, description="slug; none means every watch")
     level: Literal["warning", "critical"] | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    duration_s: float | None = Field(default=None, gt=0)
+    starts_at: IsoDateTime | None = None
+    ends_at: IsoDateTime | None = None
+    duration_s: float | None = Field(default=None, gt=0, le=90 * 86400)
     comment: str = Field(default="", max_length=500)
 
 
@@ -167,20 +239,32 @@ class SilenceOut(BaseModel):
 
 
 class SubscriptionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     url: str = Field(min_length=1, max_length=2048)
     watches: list[str] = Field(default_factory=list, description="slugs; empty means all")
     min_level: Literal["warning", "critical"] = "warning"
-    events: list[str] = Field(default_factory=list, description="types; empty means all")
+    events: list[str] = Field(
+        default_factory=list,
+        description="types; empty means all",
+        json_schema_extra={"items": {"enum": list(EVENT_TYPES), "type": "string"}},
+    )
     format: Literal["standard", "alertmanager", "slack"] = "standard"
 
 
 class SubscriptionPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     url: str | None = Field(default=None, min_length=1, max_length=2048)
     watches: list[str] | None = None
     min_level: Literal["warning", "critical"] | None = None
-    events: list[str] | None = None
+    events: list[str] | None = Field(
+        default=None,
+        json_schema_extra={
+            "anyOf": [
+                {"type": "array", "items": {"enum": list(EVENT_TYPES), "type": "string"}},
+                {"type": "null"},
+            ]
+        },
+    )
     format: Literal["standard", "alertmanager", "slack"] | None = None
     enabled: bool | None = None
 
@@ -244,7 +328,7 @@ class StatusOut(BaseModel):
 
 
 class KeyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     role: Literal["admin", "operator", "viewer", "subscriber"]
     name: str | None = Field(default=None, max_length=100)
 
@@ -263,9 +347,20 @@ class KeyCreated(KeyOut):
 
 
 class LabelIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    quad: str | None = Field(default=None, description="a QuadClass name")
-    signals: list[str] = Field(default_factory=list, max_length=15)
+    model_config = REQUEST
+    # The names are listed in the document; the validators below say what is wrong in words.
+    quad: str | None = Field(
+        default=None,
+        description="a QuadClass name",
+        json_schema_extra={"anyOf": [{"enum": list(QUAD_CLASSES)}, {"type": "null"}]},
+    )
+    signals: list[str] = Field(
+        default_factory=list,
+        max_length=15,
+        json_schema_extra={
+            "items": {"enum": list(SIGNALS_ESCALATION + SIGNALS_DEESCALATION), "type": "string"}
+        },
+    )
 
     @field_validator("quad")
     @classmethod

@@ -6,13 +6,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from service import __version__
 from service.api import (
     articles,
+    errors,
     feeds,
     keys_labels,
     metrics,
@@ -26,7 +25,6 @@ from service.config import Settings
 from service.dashboard import routes as dashboard_routes
 from service.db import make_engine, session_scope
 from service.ops import keys
-from service.ops.errors import Conflict, InputError, NotFound
 from service.ops.models import ActiveModel
 
 log = logging.getLogger(__name__)
@@ -75,25 +73,5 @@ def create_app(settings: Settings, *, role: str = "all") -> FastAPI:
     app.include_router(keys_labels.router)
     app.include_router(metrics.router)
     app.include_router(dashboard_routes.router)
-    _install_error_handlers(app)
+    errors.install(app)
     return app
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    def handler(status: int) -> object:
-        async def handle(_: Request, exc: Exception) -> JSONResponse:
-            return JSONResponse({"detail": str(exc)}, status_code=status)
-
-        return handle
-
-    app.add_exception_handler(InputError, handler(422))  # type: ignore[arg-type]
-    app.add_exception_handler(NotFound, handler(404))  # type: ignore[arg-type]
-    app.add_exception_handler(Conflict, handler(409))  # type: ignore[arg-type]
-
-    async def validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        return JSONResponse({"detail": f"invalid request: {problems}"}, status_code=422)
-
-    app.add_exception_handler(RequestValidationError, validation)  # type: ignore[arg-type]

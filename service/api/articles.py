@@ -5,24 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, Query
 
 from feeds.normalise import as_utc
-from service.api.deps import SessionDep, Viewer
+from service.api.deps import STRICT_QUERY, SessionDep, Viewer
+from service.api.errors import AUTH, problems
 from service.ops.errors import InputError
 from service.ops.watches import get_watch
-from service.schemas import ArticleOut, ArticlePage, Problem, ScoreOut
+from service.schemas import ArticleOut, ArticlePage, IsoDateTime, ScoreOut
 from service.store import articles as article_store
 
-router = APIRouter(prefix="/api/v1", tags=["articles"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem},
-    403: {"model": Problem},
-    404: {"model": Problem},
-    422: {"model": Problem},
-}
+router = APIRouter(prefix="/api/v1", tags=["articles"], dependencies=STRICT_QUERY)
 
 
 def encode_cursor(published_at: datetime, article_id: int) -> str:
@@ -39,13 +33,13 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise InputError("cursor is not one this API gave out; start without it") from exc
 
 
-@router.get("/articles", response_model=ArticlePage, responses=ERRORS)
+@router.get("/articles", response_model=ArticlePage, responses=problems(*AUTH, 404, 422))
 def articles(
     session: SessionDep,
     _: Viewer,
     watch: str | None = Query(None, description="only articles attributed to this watch"),
-    since: datetime | None = Query(None, description="published at or after (ISO 8601)"),
-    until: datetime | None = Query(None, description="published before (ISO 8601)"),
+    since: IsoDateTime | None = Query(None, description="published at or after (ISO 8601)"),
+    until: IsoDateTime | None = Query(None, description="published before (ISO 8601)"),
     min_escalation: float | None = Query(None, ge=0, le=1),
     signal: str | None = Query(None, description="a signal with probability >= 0.5"),
     q: str | None = Query(None, max_length=200, description="text in the title or summary"),
@@ -55,8 +49,8 @@ def articles(
     query = article_store.ArticleQuery(
         limit=limit,
         watch_id=get_watch(session, watch).id if watch else None,
-        since=as_utc(since) if since else None,
-        until=as_utc(until) if until else None,
+        since=since,
+        until=until,
         min_escalation=min_escalation,
         signal=signal,
         text=q,

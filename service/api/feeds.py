@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from typing import Annotated
 
-from service.api.deps import ContextDep, Operator, SessionDep, Viewer
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from service.api.deps import (
+    STRICT_QUERY,
+    AppContext,
+    ContextDep,
+    Operator,
+    SessionDep,
+    Viewer,
+    id_path,
+)
+from service.api.errors import AUTH, problems
 from service.clock import utcnow
 from service.db import session_scope
 from service.models import Feed
 from service.ops import feeds as feed_ops
-from service.schemas import FeedIn, FeedOut, FeedPatch, ImportOut, Problem
+from service.schemas import FeedIn, FeedOut, FeedPatch, ImportOut
 from service.store import feeds as feed_store
 
-router = APIRouter(prefix="/api/v1/feeds", tags=["feeds"])
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": Problem},
-    403: {"model": Problem},
-    422: {"model": Problem},
-}
+router = APIRouter(prefix="/api/v1/feeds", tags=["feeds"], dependencies=STRICT_QUERY)
+FeedId = Annotated[int, id_path("feed")]
 MAX_OPML_BYTES = 5 * 1024 * 1024
+OPML_EXAMPLE = (
+    '<?xml version="1.0"?><opml version="2.0"><head/><body><outline type="rss" text="BBC World"'
+    ' xmlUrl="https://feeds.bbci.co.uk/news/world/rss.xml"/></body></opml>'
+)
 
 
 def to_out(feed: Feed, ctx: ContextDep) -> FeedOut:
@@ -26,14 +38,12 @@ def to_out(feed: Feed, ctx: ContextDep) -> FeedOut:
     return FeedOut.model_validate({**feed.model_dump(), "health": health})
 
 
-@router.get("", response_model=list[FeedOut], responses=ERRORS)
+@router.get("", response_model=list[FeedOut], responses=problems(*AUTH))
 def list_feeds(session: SessionDep, ctx: ContextDep, _: Viewer) -> list[FeedOut]:
     return [to_out(f, ctx) for f in feed_store.list_all(session)]
 
 
-@router.post(
-    "", response_model=FeedOut, status_code=201, responses={**ERRORS, 409: {"model": Problem}}
-)
+@router.post("", response_model=FeedOut, status_code=201, responses=problems(*AUTH, 409, 422))
 def add_feed(body: FeedIn, session: SessionDep, ctx: ContextDep, _: Operator) -> FeedOut:
     feed = feed_ops.add_feed(session, url=body.url, title=body.title, now=utcnow())
     return to_out(feed, ctx)
@@ -42,34 +52,53 @@ def add_feed(body: FeedIn, session: SessionDep, ctx: ContextDep, _: Operator) ->
 @router.get(
     ".opml",
     response_class=Response,
-    responses={200: {"content": {"text/x-opml": {}}}, **ERRORS},
+    responses={
+        200: {"content": {"text/x-opml": {"schema": {"type": "string"}}}, "description": "OPML"},
+        **problems(*AUTH),
+    },
 )
 def export_opml(session: SessionDep, _: Viewer) -> Response:
     return Response(feed_ops.export_opml(session), media_type="text/x-opml")
 
 
-@router.post("/import", response_model=ImportOut, responses={**ERRORS, 413: {"model": Problem}})
+@router.post(
+    "/import",
+    response_model=ImportOut,
+    responses=problems(*AUTH, 413, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/x-opml": {"schema": {"type": "string"}, "example": OPML_EXAMPLE}},
+            "description": "an OPML document (at most 5 MiB)",
+        }
+    },
+)
 async def import_opml(request: Request, ctx: ContextDep, _: Operator) -> ImportOut:
     data = bytearray()
     async for chunk in request.stream():
         data.extend(chunk)
         if len(data) > MAX_OPML_BYTES:
             raise HTTPException(413, f"OPML document larger than {MAX_OPML_BYTES} bytes")
-    with session_scope(ctx.engine) as session:
-        report = feed_ops.import_opml(session, bytes(data), now=utcnow())
+    # Parsing and storing are blocking work: off the event loop, in their own transaction.
+    report = await run_in_threadpool(_import, ctx, bytes(data))
     return ImportOut(
         added=report.added, skipped=report.skipped, invalid=[list(i) for i in report.invalid]
     )
 
 
-@router.get("/{feed_id}", response_model=FeedOut, responses={**ERRORS, 404: {"model": Problem}})
-def get_feed(feed_id: int, session: SessionDep, ctx: ContextDep, _: Viewer) -> FeedOut:
+def _import(ctx: AppContext, data: bytes) -> feed_ops.ImportReport:
+    with session_scope(ctx.engine) as session:
+        return feed_ops.import_opml(session, data, now=utcnow())
+
+
+@router.get("/{feed_id:int}", response_model=FeedOut, responses=problems(*AUTH, 404, 422))
+def get_feed(feed_id: FeedId, session: SessionDep, ctx: ContextDep, _: Viewer) -> FeedOut:
     return to_out(feed_ops.get_feed(session, feed_id), ctx)
 
 
-@router.patch("/{feed_id}", response_model=FeedOut, responses={**ERRORS, 404: {"model": Problem}})
+@router.patch("/{feed_id:int}", response_model=FeedOut, responses=problems(*AUTH, 404, 422))
 def patch_feed(
-    feed_id: int, body: FeedPatch, session: SessionDep, ctx: ContextDep, _: Operator
+    feed_id: FeedId, body: FeedPatch, session: SessionDep, ctx: ContextDep, _: Operator
 ) -> FeedOut:
     feed = feed_ops.get_feed(session, feed_id)
     if body.enabled is not None:
@@ -80,7 +109,9 @@ def patch_feed(
     return to_out(feed, ctx)
 
 
-@router.delete("/{feed_id}", status_code=204, responses={**ERRORS, 404: {"model": Problem}})
-def delete_feed(feed_id: int, session: SessionDep, _: Operator) -> Response:
+@router.delete("/{feed_id:int}", status_code=204, responses=problems(*AUTH, 404, 422))
+def delete_feed(
+    feed_id: Annotated[int, id_path("feed", example=2)], session: SessionDep, _: Operator
+) -> Response:
     session.delete(feed_ops.get_feed(session, feed_id))
     return Response(status_code=204)

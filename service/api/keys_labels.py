@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from sqlmodel import col, select
 
-from service.api.deps import Caller, Operator, SessionDep, Viewer, require
+from service.api.deps import STRICT_QUERY, Admin, Operator, SessionDep, Viewer, id_path
+from service.api.errors import AUTH, problems
 from service.clock import utcnow
 from service.models import ApiKey, Article, Label
 from service.ops import keys as key_ops
 from service.ops.errors import InputError, NotFound
-from service.schemas import KeyCreated, KeyIn, KeyOut, LabelIn, LabelOut, Problem
+from service.schemas import KeyCreated, KeyIn, KeyOut, LabelIn, LabelOut
 
-router = APIRouter(prefix="/api/v1")
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem},
-    403: {"model": Problem},
-    404: {"model": Problem},
-    422: {"model": Problem},
-}
-Admin = Depends(require("admin"))
+router = APIRouter(prefix="/api/v1", dependencies=STRICT_QUERY)
+ArticleId = Annotated[int, id_path("article")]
 
 
-@router.get(
-    "/keys", response_model=list[KeyOut], responses=ERRORS, tags=["keys"], dependencies=[Admin]
-)
-def list_keys(session: SessionDep) -> list[KeyOut]:
+@router.get("/keys", response_model=list[KeyOut], responses=problems(*AUTH), tags=["keys"])
+def list_keys(session: SessionDep, _: Admin) -> list[KeyOut]:
     rows = session.exec(select(ApiKey).order_by(col(ApiKey.id))).all()
     return [KeyOut.model_validate(k.model_dump()) for k in rows]
 
@@ -36,11 +29,10 @@ def list_keys(session: SessionDep) -> list[KeyOut]:
     "/keys",
     response_model=KeyCreated,
     status_code=201,
-    responses=ERRORS,
+    responses=problems(*AUTH, 422),
     tags=["keys"],
-    dependencies=[Admin],
 )
-def create_key(body: KeyIn, session: SessionDep) -> KeyCreated:
+def create_key(body: KeyIn, session: SessionDep, _: Admin) -> KeyCreated:
     """The key is in this answer only; it is stored as a hash."""
     key = key_ops.create_key(session, role=body.role, name=body.name, now=utcnow())
     row = key_ops.authenticate(session, key)
@@ -48,8 +40,12 @@ def create_key(body: KeyIn, session: SessionDep) -> KeyCreated:
     return KeyCreated(**KeyOut.model_validate(row.model_dump()).model_dump(), key=key)
 
 
-@router.delete("/keys/{key_id}", status_code=204, responses=ERRORS, tags=["keys"])
-def revoke_key(key_id: int, session: SessionDep, caller: Caller = Admin) -> Response:
+@router.delete(
+    "/keys/{key_id:int}", status_code=204, responses=problems(*AUTH, 404, 422), tags=["keys"]
+)
+def revoke_key(
+    key_id: Annotated[int, id_path("key", example=2)], session: SessionDep, caller: Admin
+) -> Response:
     row = session.get(ApiKey, key_id)
     if row is None:
         raise NotFound(f"no key with id {key_id}")
@@ -60,14 +56,14 @@ def revoke_key(key_id: int, session: SessionDep, caller: Caller = Admin) -> Resp
 
 
 @router.post(
-    "/articles/{article_id}/labels",
+    "/articles/{article_id:int}/labels",
     response_model=LabelOut,
     status_code=201,
-    responses=ERRORS,
+    responses=problems(*AUTH, 404, 422),
     tags=["labels"],
 )
 def label_article(
-    article_id: int, body: LabelIn, session: SessionDep, caller: Operator
+    article_id: ArticleId, body: LabelIn, session: SessionDep, caller: Operator
 ) -> LabelOut:
     if session.get(Article, article_id) is None:
         raise NotFound(f"no article with id {article_id}")
@@ -83,7 +79,7 @@ def label_article(
     return LabelOut.model_validate(label.model_dump())
 
 
-@router.get("/labels", response_model=list[LabelOut], responses=ERRORS, tags=["labels"])
+@router.get("/labels", response_model=list[LabelOut], responses=problems(*AUTH), tags=["labels"])
 def list_labels(session: SessionDep, _: Viewer) -> list[LabelOut]:
     rows = session.exec(select(Label).order_by(col(Label.id).desc()).limit(1000)).all()
     return [LabelOut.model_validate(r.model_dump()) for r in rows]

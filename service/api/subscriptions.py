@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from service.api.deps import Caller, ContextDep, SessionDep, require
+from service.api.deps import STRICT_QUERY, Caller, ContextDep, SessionDep, Subscriber, id_path
+from service.api.errors import AUTH, problems
 from service.clock import utcnow
 from service.models import Delivery, OutboxEvent, Subscription
 from service.ops import subscriptions as sub_ops
@@ -14,7 +15,6 @@ from service.ops.errors import NotFound
 from service.schemas import (
     AttemptOut,
     DeliveryOut,
-    Problem,
     SubscriptionIn,
     SubscriptionOut,
     SubscriptionPatch,
@@ -22,14 +22,11 @@ from service.schemas import (
 )
 from service.store import deliveries as delivery_store
 
-router = APIRouter(prefix="/api/v1", tags=["subscriptions"])
-Subscriber = Annotated[Caller, Depends(require("subscriber"))]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem},
-    403: {"model": Problem},
-    404: {"model": Problem},
-    422: {"model": Problem},
-}
+router = APIRouter(prefix="/api/v1", tags=["subscriptions"], dependencies=STRICT_QUERY)
+SubId = Annotated[int, id_path("subscription")]
+DeliveryId = Annotated[int, id_path("delivery")]
+# Each route below names one subscription or delivery by id.
+BY_ID = problems(*AUTH, 404, 422)
 
 
 def owned(session: SessionDep, subscription_id: int, caller: Caller) -> Subscription:
@@ -55,7 +52,12 @@ def delivery_out(session: SessionDep, delivery: Delivery) -> DeliveryOut:
     )
 
 
-@router.post("/subscriptions", response_model=SubscriptionOut, status_code=201, responses=ERRORS)
+@router.post(
+    "/subscriptions",
+    response_model=SubscriptionOut,
+    status_code=201,
+    responses=problems(*AUTH, 422),
+)
 def create(
     body: SubscriptionIn, session: SessionDep, ctx: ContextDep, caller: Subscriber
 ) -> SubscriptionOut:
@@ -69,20 +71,23 @@ def create(
     return out(subscription)
 
 
-@router.get("/subscriptions", response_model=list[SubscriptionOut], responses=ERRORS)
+@router.get("/subscriptions", response_model=list[SubscriptionOut], responses=problems(*AUTH))
 def list_(session: SessionDep, caller: Subscriber) -> list[SubscriptionOut]:
     owner = None if caller.role == "admin" else caller.key_id
     return [out(s) for s in delivery_store.subscriptions(session, owner_key_id=owner)]
 
 
-@router.get("/subscriptions/{subscription_id}", response_model=SubscriptionOut, responses=ERRORS)
-def get(subscription_id: int, session: SessionDep, caller: Subscriber) -> SubscriptionOut:
+ONE = "/subscriptions/{subscription_id:int}"
+
+
+@router.get(ONE, response_model=SubscriptionOut, responses=BY_ID)
+def get(subscription_id: SubId, session: SessionDep, caller: Subscriber) -> SubscriptionOut:
     return out(owned(session, subscription_id, caller))
 
 
-@router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionOut, responses=ERRORS)
+@router.patch(ONE, response_model=SubscriptionOut, responses=BY_ID)
 def patch(
-    subscription_id: int,
+    subscription_id: SubId,
     body: SubscriptionPatch,
     session: SessionDep,
     ctx: ContextDep,
@@ -93,28 +98,34 @@ def patch(
     return out(sub_ops.update(session, subscription, changes, settings=ctx.settings))
 
 
-@router.delete("/subscriptions/{subscription_id}", status_code=204, responses=ERRORS)
-def delete(subscription_id: int, session: SessionDep, caller: Subscriber) -> Response:
+@router.delete(ONE, status_code=204, responses=BY_ID)
+def delete(
+    subscription_id: Annotated[int, id_path("subscription", example=2)],
+    session: SessionDep,
+    caller: Subscriber,
+) -> Response:
     session.delete(owned(session, subscription_id, caller))
     return Response(status_code=204)
 
 
 @router.post(
-    "/subscriptions/{subscription_id}/rotate-secret",
-    response_model=SubscriptionOut,
-    responses=ERRORS,
+    f"{ONE}/rotate-secret", response_model=SubscriptionOut, responses=BY_ID
 )
-def rotate(subscription_id: int, session: SessionDep, caller: Subscriber) -> SubscriptionOut:
+def rotate(
+    subscription_id: SubId, session: SessionDep, caller: Subscriber
+) -> SubscriptionOut:
     subscription = owned(session, subscription_id, caller)
     return out(sub_ops.rotate_secret(subscription, now=utcnow()))
 
 
-@router.post("/subscriptions/{subscription_id}/test", response_model=TestSendOut, responses=ERRORS)
+@router.post(f"{ONE}/test", response_model=TestSendOut, responses=BY_ID)
 def test(
-    subscription_id: int, session: SessionDep, ctx: ContextDep, caller: Subscriber
+    subscription_id: SubId, session: SessionDep, ctx: ContextDep, caller: Subscriber
 ) -> TestSendOut:
     """Sends a signed test event now and reports what the receiver answered."""
     subscription = owned(session, subscription_id, caller)
+    # Nothing to store: end the transaction so none stays open across the network call.
+    session.commit()
     result = sub_ops.send_test(subscription, settings=ctx.settings, now=utcnow())
     return TestSendOut(
         outcome=result.outcome,
@@ -126,15 +137,17 @@ def test(
 
 
 @router.get(
-    "/subscriptions/{subscription_id}/deliveries",
+    f"{ONE}/deliveries",
     response_model=list[DeliveryOut],
-    responses=ERRORS,
+    responses=BY_ID,
 )
 def deliveries(
-    subscription_id: int,
+    subscription_id: SubId,
     session: SessionDep,
     caller: Subscriber,
-    status: str | None = Query(None, description="pending | delivered | failed | rejected"),
+    status: Literal["pending", "delivered", "failed", "rejected"] | None = Query(
+        None, description="only deliveries in this state"
+    ),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[DeliveryOut]:
     owned(session, subscription_id, caller)
@@ -142,10 +155,14 @@ def deliveries(
     return [delivery_out(session, d) for d in rows]
 
 
-@router.post("/deliveries/{delivery_id}/replay", response_model=DeliveryOut, responses=ERRORS)
-def replay(delivery_id: int, session: SessionDep, caller: Subscriber) -> DeliveryOut:
+@router.post("/deliveries/{delivery_id:int}/replay", response_model=DeliveryOut, responses=BY_ID)
+def replay(delivery_id: DeliveryId, session: SessionDep, caller: Subscriber) -> DeliveryOut:
     delivery = session.get(Delivery, delivery_id)
-    if delivery is None:
-        raise NotFound(f"no delivery with id {delivery_id}")
-    owned(session, delivery.subscription_id, caller)
+    try:
+        if delivery is None:
+            raise NotFound
+        owned(session, delivery.subscription_id, caller)
+    except NotFound:
+        # Someone else's delivery answers exactly like one that does not exist.
+        raise NotFound(f"no delivery with id {delivery_id}") from None
     return delivery_out(session, sub_ops.replay(session, delivery, now=utcnow()))

@@ -6,22 +6,23 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from service.api.deps import ContextDep, SessionDep, Viewer
+from service.api.deps import STRICT_QUERY, ContextDep, Operator, SessionDep, Viewer
+from service.api.errors import AUTH, problems
 from service.clock import utcnow
+from service.db import session_scope
 from service.migrate import is_at_head
+from service.models import ModelVersion
 from service.ops import models as model_ops
 from service.ops import status as status_ops
 from service.schemas import (
     HealthOut,
     JobHealthOut,
     ModelOut,
-    Problem,
     StatusOut,
 )
 from service.store import state
 
-router = APIRouter()
-AUTH_ERRORS: dict[int | str, dict[str, object]] = {401: {"model": Problem}, 403: {"model": Problem}}
+router = APIRouter(dependencies=STRICT_QUERY)
 
 
 @router.get("/healthz", response_model=HealthOut, tags=["health"])
@@ -31,7 +32,10 @@ def healthz() -> HealthOut:
 
 
 @router.get(
-    "/readyz", response_model=HealthOut, responses={503: {"model": HealthOut}}, tags=["health"]
+    "/readyz",
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "Not ready; `checks` says why."}},
+    tags=["health"],
 )
 def readyz(ctx: ContextDep) -> JSONResponse:
     """Ready to serve: the database answers, its schema is current, and a model is loaded."""
@@ -53,7 +57,7 @@ def readyz(ctx: ContextDep) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
 
 
-@router.get("/api/v1/status", response_model=StatusOut, responses=AUTH_ERRORS, tags=["system"])
+@router.get("/api/v1/status", response_model=StatusOut, responses=problems(*AUTH), tags=["system"])
 def status(session: SessionDep, ctx: ContextDep, _: Viewer) -> StatusOut:
     """Whether things are fine: watches, feed health, delivery backlog, model, jobs."""
     body = status_ops.status(
@@ -66,22 +70,60 @@ def status(session: SessionDep, ctx: ContextDep, _: Viewer) -> StatusOut:
 
 
 @router.get(
-    "/api/v1/jobs", response_model=list[JobHealthOut], responses=AUTH_ERRORS, tags=["system"]
+    "/api/v1/jobs", response_model=list[JobHealthOut], responses=problems(*AUTH), tags=["system"]
 )
 def jobs(session: SessionDep, _: Viewer) -> list[JobHealthOut]:
     return [JobHealthOut.model_validate(j.model_dump()) for j in state.list_job_health(session)]
 
 
-@router.get("/api/v1/models", response_model=list[ModelOut], responses=AUTH_ERRORS, tags=["models"])
+@router.get(
+    "/api/v1/models", response_model=list[ModelOut], responses=problems(*AUTH), tags=["models"]
+)
 def models(session: SessionDep, _: Viewer) -> list[ModelOut]:
     active = model_ops.active_version(session)
-    return [
-        ModelOut(
-            version=m.version,
-            sha256=m.sha256,
-            active=active is not None and active.version == m.version,
-            created_at=m.created_at,
-            metrics=m.metrics,
-        )
-        for m in model_ops.list_versions(session)
-    ]
+    return [model_out(m, active) for m in model_ops.list_versions(session)]
+
+
+def model_out(row: ModelVersion, active: ModelVersion | None) -> ModelOut:
+    return ModelOut(
+        version=row.version,
+        sha256=row.sha256,
+        active=active is not None and active.version == row.version,
+        created_at=row.created_at,
+        metrics=row.metrics,
+    )
+
+
+def _activate(ctx: ContextDep, *, version: str | None) -> ModelOut:
+    """Promotes `version` (or rolls back when None) in its own transaction, then swaps this
+    process's model once that is committed; other processes follow at their next refresh."""
+    now = utcnow()
+    with session_scope(ctx.engine) as session:
+        if version is not None:
+            row = model_ops.promote(session, version, now=now)
+        else:
+            row = model_ops.rollback(session, now=now)
+    ctx.model.refresh(now=now)
+    return model_out(row, row)
+
+
+@router.post(
+    "/api/v1/models/{version}/promote",
+    response_model=ModelOut,
+    responses=problems(*AUTH, 404, 422),
+    tags=["models"],
+)
+def promote_model(version: str, ctx: ContextDep, _: Operator) -> ModelOut:
+    """Activates a registered version, after loading and verifying it."""
+    return _activate(ctx, version=version)
+
+
+@router.post(
+    "/api/v1/models/rollback",
+    response_model=ModelOut,
+    responses=problems(*AUTH, 409),
+    tags=["models"],
+)
+def rollback_model(ctx: ContextDep, _: Operator) -> ModelOut:
+    """Re-activates the version that was active before the current one."""
+    return _activate(ctx, version=None)

@@ -27,7 +27,10 @@ def create(
     now: datetime,
 ) -> Silence:
     starts = as_utc(starts_at) if starts_at else now
-    ends = as_utc(ends_at) if ends_at else starts + timedelta(seconds=duration_s or 0)
+    try:
+        ends = as_utc(ends_at) if ends_at else starts + timedelta(seconds=duration_s or 0)
+    except OverflowError:
+        raise InputError("a silence must end before the year 10000") from None
     if ends <= starts:
         raise InputError("a silence needs ends_at after starts_at, or a positive duration_s")
     if ends - starts > MAX_SILENCE:

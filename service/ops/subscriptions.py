@@ -26,17 +26,30 @@ LEVELS = ("warning", "critical")
 ROTATION_GRACE = timedelta(hours=24)
 
 
-def check_target(url: str, *, allow_private: bool) -> None:
-    """Refuses URLs that resolve to loopback, private, link-local or metadata addresses."""
+def check_target(url: str, *, allow_private: bool, timeout_s: float = 10.0) -> None:
+    """Refuses URLs that resolve to loopback, private, link-local or metadata addresses, and
+    names that do not resolve within `timeout_s` (a hanging resolver must not hold a request)."""
+    loop = asyncio.new_event_loop()
     try:
-        asyncio.run(check_url_target(url, allow_private=allow_private))
+        checked = check_url_target(url, allow_private=allow_private)
+        loop.run_until_complete(asyncio.wait_for(checked, timeout_s))
     except FetchError as exc:
         raise InputError(f"webhook URL refused: {exc}") from exc
+    except TimeoutError:
+        raise InputError(
+            f"webhook URL refused: its host did not resolve within {timeout_s:g} s"
+        ) from None
+    finally:
+        loop.close()  # unlike asyncio.run, does not wait for a resolver thread still stuck
 
 
 def validate(session: Session, fields: dict[str, Any], *, settings: Settings) -> None:
     if "url" in fields:
-        check_target(fields["url"], allow_private=settings.allow_private_targets)
+        check_target(
+            fields["url"],
+            allow_private=settings.allow_private_targets,
+            timeout_s=settings.connect_timeout_s,
+        )
     known = set(presets()) | {w.slug for w in watch_store.list_watches(session)}
     unknown = [w for w in fields.get("watches", []) if w not in known]
     if unknown:

@@ -23,9 +23,13 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}[a-z0-9]$")
 
 
 class Party(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Field(min_length=1, max_length=100)
-    countries: list[str] = Field(default_factory=list, max_length=20)
+    countries: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        json_schema_extra={"items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+    )
     actors: list[str] = Field(default_factory=list, max_length=100)
 
     @field_validator("countries")
@@ -40,8 +44,8 @@ class Party(BaseModel):
 class WatchSpec(BaseModel):
     """What a watch is made of; the API body, the preset file and the CLI all use it."""
 
-    model_config = ConfigDict(extra="forbid")
-    slug: str
+    model_config = ConfigDict(extra="forbid", strict=True)
+    slug: str = Field(json_schema_extra={"pattern": SLUG.pattern})
     name: str = Field(min_length=1, max_length=200)
     enabled: bool = True
     parties: list[Party] = Field(min_length=1, max_length=4)
