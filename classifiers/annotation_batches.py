@@ -50,11 +50,14 @@ STRATA: tuple[tuple[str, str, str, int], ...] = (
 )
 
 
-def draw(data_dir: Path, *, seed: int) -> list[dict[str, str]]:
-    """Items not yet annotated, `n` per stratum, shuffled together (the annotator must not
-    know the stratum while labelling)."""
+def draw(
+    data_dir: Path, *, seed: int, exclude: frozenset[str] = frozenset()
+) -> list[dict[str, str]]:
+    """Items not yet annotated (nor in `exclude`), `n` per stratum, shuffled together (the
+    annotator must not know the stratum while labelling)."""
     texts = read_archive(data_dir)
     done = {json.loads(line)["id"] for line in ANNOTATIONS.read_text().splitlines() if line}
+    done |= exclude
     # The same story from several outlets (or twice from one) is one item.
     seen = {dedup_key(texts[item_id]) for item_id in done if item_id in texts}
     compiled = [(name, re.compile(pattern), size) for name, _, pattern, size in STRATA]
@@ -84,10 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=_REPO_ROOT.parent / "shared" / "data")
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True, help="a file outside the repository")
+    parser.add_argument("--exclude", type=Path, help="ids (one a line) never to draw: items the "
+                        "pattern writer has already read, e.g. while checking precision")
     args = parser.parse_args(argv)
     if args.out.resolve().is_relative_to(_REPO_ROOT):
         parser.error("--out must be outside the repository (the texts are not ours to store)")
-    items = draw(args.data, seed=args.seed)
+    exclude = frozenset(args.exclude.read_text().split()) if args.exclude else frozenset()
+    items = draw(args.data, seed=args.seed, exclude=exclude)
     with args.out.open("w", encoding="utf-8") as handle:
         for item in items:
             handle.write(json.dumps(item, ensure_ascii=False) + "\n")
