@@ -44,6 +44,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # different stories under the same headline apart, few enough that outlets appending their own
 # trailer ("Read more at ...") to the same wire copy still collide.
 _HASH_LEDE_WORDS = 30
+_LEDE_CHARS = 300  # usually holds 30 words of news prose
 
 
 class _TextExtractor(HTMLParser):
@@ -202,10 +203,22 @@ def _hash_words(text: str) -> list[str]:
     return folded.translate(_char_tables()[1]).split()
 
 
+def _lede_words(summary: str) -> list[str]:
+    # Only the first words count, so a long summary is normalised up to a space far enough in
+    # to hold them. NFKC, case folding and the separator table never join anything across an
+    # ASCII space, so the words before it are the words the whole summary would start with.
+    cut = summary.find(" ", _LEDE_CHARS)
+    if cut > 0:
+        words = _hash_words(summary[:cut])
+        if len(words) >= _HASH_LEDE_WORDS:
+            return words[:_HASH_LEDE_WORDS]
+    return _hash_words(summary)[:_HASH_LEDE_WORDS]
+
+
 def content_hash(title: str, summary: str) -> str:
     """Hex sha256 of the normalised headline and lede; identical wire copy collides."""
     head = " ".join(_hash_words(title))
-    lede = " ".join(_hash_words(summary)[:_HASH_LEDE_WORDS])
+    lede = " ".join(_lede_words(summary))
     return hashlib.sha256(f"{head}\n{lede}".encode()).hexdigest()
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import random
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -233,3 +235,38 @@ def test_canonical_url_agrees_on_every_real_link(shared_feeds: Path) -> None:
     assert len(links) > 500
     for link in links:
         assert canonical_url(link) == _canonical_url_in_full(link), link
+
+
+def _content_hash_in_full(title: str, summary: str) -> str:
+    head = " ".join(normalise._hash_words(title))
+    lede = " ".join(normalise._hash_words(summary)[:30])
+    return hashlib.sha256(f"{head}\n{lede}".encode()).hexdigest()
+
+
+def test_content_hash_of_long_summaries_agrees_with_normalising_all_of_them() -> None:
+    rng = random.Random(3)
+    # Combining marks, compatibility forms, case folding that expands, separators and spaces
+    # right at the point where the summary is cut.
+    pieces = ["e", "\u0301", " ", "\u00e9", "\uff21", "\ufb01", "\u00df", "\u03a3", ".", "-",
+              "\u2014", "\u00a0", "\u3000", "word", "\u1100", "\u1161", "\u11a8", "x" * 7, "\t"]
+    for _ in range(800):
+        summary = "".join(rng.choice(pieces) for _ in range(rng.randint(50, 400)))
+        assert content_hash("t", summary) == _content_hash_in_full("t", summary)
+    # The thirtieth word straddling the point where the summary would be cut.
+    for words in range(25, 35):
+        for length in (1, 150, 290, 400):
+            summary = "ab " * words + "x" * length + " tail words"
+            assert content_hash("t", summary) == _content_hash_in_full("t", summary)
+    prose = "Pakistani jets struck targets near Kabul overnight, officials said. " * 80
+    for cut in range(280, 330):
+        summary = prose[:cut] + "\u0301" + prose[cut:]
+        assert content_hash("t", summary) == _content_hash_in_full("t", summary)
+
+
+def test_content_hash_agrees_on_every_real_entry(shared_feeds: Path) -> None:
+    for path in sorted(shared_feeds.rglob("*.xml")):
+        result = feedparser.parse(io.BytesIO(path.read_bytes()), sanitize_html=False)
+        for entry in result.get("entries") or []:
+            title = html_to_text(str(entry.get("title") or ""), limit=500)
+            summary = html_to_text(str(entry.get("summary") or ""), limit=4000)
+            assert content_hash(title, summary) == _content_hash_in_full(title, summary)
