@@ -158,7 +158,7 @@ def seed(
                 f"{database_url} already holds articles: seed a fresh database "
                 "(delete the SQLite file, or use a new PostgreSQL schema)"
             )
-        items = _unique_stories(archive)
+        items = unique_stories(archive)
         scorer = load_model(default_model_path())
         scores = scorer.score(
             [
@@ -258,7 +258,7 @@ def seed(
     return report
 
 
-def _unique_stories(archive: Path) -> list[ArchiveItem]:
+def unique_stories(archive: Path) -> list[ArchiveItem]:
     """The archive's items in time order, one per link: a daily capture can carry an item
     twice, and the service would store it once."""
     seen: set[str] = set()

@@ -10,8 +10,12 @@ request. The figures change in two ways only, and the cache follows both:
   something did, a second query over the new sources alone names the watches they concern,
   and only those are computed again;
 - time: the index decays (by 0.02% a minute at the default 24 h half-life), so a figure is
-  recomputed once it is `ttl_s` old. While one request recomputes, others are given the
-  previous figure if it is less than twice that old, rather than waiting behind it.
+  recomputed once it is `ttl_s` old.
+
+One request computes at a time. Requests that arrive meanwhile are given the previous figure
+if it is less than twice `ttl_s` old, rather than queueing behind a computation of a quarter
+of a second (under a busy poll, new evidence for a big watch arrives every few seconds); a
+request that finds nobody computing computes, so a lone client always sees the newest evidence.
 
 Anything else that touches the inputs (a source deleted by retention, which prunes only
 articles far older than the window; a transaction committed out of id order on PostgreSQL) is
@@ -24,7 +28,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -42,9 +46,10 @@ class _Figure:
     computed_at: datetime
     index: float
     trend: str
+    outdated: bool = False  # new evidence for the watch arrived after it was computed
 
-    def age(self, now: datetime) -> timedelta:
-        return now - self.computed_at
+    def within(self, now: datetime, age: timedelta) -> bool:
+        return timedelta(0) <= now - self.computed_at < age
 
 
 class WatchIndexCache:
@@ -62,31 +67,45 @@ class WatchIndexCache:
         bind = session.get_bind()
         engine = bind if isinstance(bind, Engine) else bind.engine
         database = engine.url.render_as_string(hide_password=True)
-        mark = self._forget_changed(session, database)
+        mark = self._mark_changed(session, database)
         out: dict[int, tuple[float, str]] = {}
         for watch in watches:
             key = (database, watch.id or 0, watch.half_life_h)
-            figure = self._fresh(key, now, self.ttl)
-            if figure is None and self._fresh(key, now, 2 * self.ttl) is not None:
-                # Only time has passed: serve the previous figure unless nobody is computing.
-                if self._computing.acquire(blocking=False):
-                    try:
-                        figure = self._compute(session, watch, key, now, mark)
-                    finally:
-                        self._computing.release()
-                else:
-                    figure = self._fresh(key, now, 2 * self.ttl)
-            if figure is None:
-                with self._computing:
-                    # Another request may have computed it while this one waited.
-                    figure = self._fresh(key, now, self.ttl) or self._compute(
-                        session, watch, key, now, mark
-                    )
+            figure = self._get(key)
+            if figure is None or figure.outdated or not figure.within(now, self.ttl):
+                figure = self._refresh(session, watch, key, now, mark, previous=figure)
             out[watch.id or 0] = (figure.index, figure.trend)
         return out
 
-    def _forget_changed(self, session: Session, database: str) -> int:
-        """Drops the figures new sources may have changed; returns the newest source id."""
+    def _refresh(
+        self,
+        session: Session,
+        watch: Watch,
+        key: tuple[str, int, float],
+        now: datetime,
+        mark: int,
+        *,
+        previous: _Figure | None,
+    ) -> _Figure:
+        # While another request computes, a previous figure that is only a little old (or has
+        # new evidence waiting) is served rather than making this request wait; a request that
+        # finds nobody computing computes, so a lone client always sees the newest evidence.
+        if previous is not None and previous.within(now, 2 * self.ttl):
+            if not self._computing.acquire(blocking=False):
+                return previous
+        else:
+            self._computing.acquire()
+        try:
+            # Another request may have computed it while this one waited.
+            figure = self._get(key)
+            if figure is not None and not figure.outdated and figure.within(now, self.ttl):
+                return figure
+            return self._compute(session, watch, key, now, mark)
+        finally:
+            self._computing.release()
+
+    def _mark_changed(self, session: Session, database: str) -> int:
+        """Marks the figures new sources may have changed; returns the newest source id."""
         mark = watch_store.newest_source_id(session)
         with self._lock:
             seen = self._marks.get(database)
@@ -100,20 +119,19 @@ class WatchIndexCache:
             else watch_store.watches_with_sources_after(session, seen)
         )
         with self._lock:
-            for key in list(self._figures):
-                if key[0] == database and (changed is None or key[1] in changed):
+            for key, figure in list(self._figures.items()):
+                if key[0] != database:
+                    continue
+                if changed is None:
                     del self._figures[key]
+                elif key[1] in changed:
+                    self._figures[key] = replace(figure, outdated=True)
             self._marks[database] = mark
         return mark
 
-    def _fresh(
-        self, key: tuple[str, int, float], now: datetime, within: timedelta
-    ) -> _Figure | None:
+    def _get(self, key: tuple[str, int, float]) -> _Figure | None:
         with self._lock:
-            figure = self._figures.get(key)
-        if figure is None or not timedelta(0) <= figure.age(now) < within:
-            return None
-        return figure
+            return self._figures.get(key)
 
     def _compute(
         self,
