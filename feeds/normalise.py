@@ -199,8 +199,18 @@ def _canonical_authority(scheme: str, netloc: str) -> str | None:
 def _hash_words(text: str) -> list[str]:
     # NFKC folds full-width and ligature forms; punctuation and symbols become spaces so that
     # curly vs straight quotes, dashes and trailing full stops do not change the hash.
+    if text.isascii():
+        # The same for ASCII, where NFKC changes nothing and casefold is lower(): the bytes
+        # table runs ten times faster than str.translate's per-character lookups.
+        return text.lower().encode("ascii").translate(_ascii_separators()).decode("ascii").split()
     folded = unicodedata.normalize("NFKC", text).casefold()
     return folded.translate(_char_tables()[1]).split()
+
+
+@functools.cache
+def _ascii_separators() -> bytes:
+    separators = _char_tables()[1]
+    return bytes(ord(" ") if i in separators else i for i in range(256))
 
 
 def _lede_words(summary: str) -> list[str]:

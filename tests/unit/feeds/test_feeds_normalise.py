@@ -6,6 +6,7 @@ import hashlib
 import io
 import random
 import time
+import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -237,10 +238,24 @@ def test_canonical_url_agrees_on_every_real_link(shared_feeds: Path) -> None:
         assert canonical_url(link) == _canonical_url_in_full(link), link
 
 
+def _hash_words_in_full(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return folded.translate(normalise._char_tables()[1]).split()
+
+
 def _content_hash_in_full(title: str, summary: str) -> str:
-    head = " ".join(normalise._hash_words(title))
-    lede = " ".join(normalise._hash_words(summary)[:30])
+    head = " ".join(_hash_words_in_full(title))
+    lede = " ".join(_hash_words_in_full(summary)[:30])
     return hashlib.sha256(f"{head}\n{lede}".encode()).hexdigest()
+
+
+def test_hash_words_of_ascii_text_agree_with_the_unicode_path() -> None:
+    every_ascii = "".join(chr(i) for i in range(128))
+    assert normalise._hash_words(every_ascii) == _hash_words_in_full(every_ascii)
+    rng = random.Random(5)
+    for _ in range(500):
+        text = "".join(chr(rng.randrange(128)) for _ in range(rng.randint(0, 80)))
+        assert normalise._hash_words(text) == _hash_words_in_full(text)
 
 
 def test_content_hash_of_long_summaries_agrees_with_normalising_all_of_them() -> None:
