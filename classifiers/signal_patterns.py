@@ -41,7 +41,14 @@ AIRSTRIKE_VERBS = r"(?:struck|strike|strikes|hit|hits|bombed|bomb|bombs|pounded|
 _GAP = (
     r"(?:(?!(?:and|or|but|nor|of|simulat\w*|threat\w*|den(?:y|ies|ied)|plan\w*|vow\w*|warn\w*"
     r"|could|would|may|might|will|rehears\w*|prepar\w*|consider\w*|read(?:y|ies)|mull\w*"
-    r"|atom\w*|nuclear|hydrogen|dirty|carrier|strike)\b)[\w'-]+ )?"
+    r"|atom\w*|nuclear|hydrogen|dirty|carrier|strike|missiles?|rockets?|artillery|mortars?|tanks?"
+    r"|shell\w*|cruise|ballistic|hypersonic)\b)[\w'-]+ )?"
+)
+# "Russia strikes Kramatorsk in a missile attack": the strike's weapon is named later in the
+# clause, so it is shelling (that pattern matches the weapon), not an air strike.
+_NO_OTHER_WEAPON = (
+    r"(?! (?:[\w'-]+,? ){0,8}(?:with|in|using) (?:a |an |the )?(?:[\w'-]+ ){0,2}(?:missiles?"
+    r"|rockets?|artillery|shell\w*|mortars?)\b)"
 )
 # Armed actors: what "X fought Y" needs on one side to be fighting rather than a metaphor.
 FORCES = (
@@ -104,7 +111,8 @@ LAUNCH_POINTS = r"(?:gaza|lebanon|southern lebanon|south lebanon|syria|yemen|ira
 ARMED_CONTEXT = (
     r"\b(?:troops|soldiers|army|armies|armed forces|military|militar(?:y|ies)|militants?|rebels?"
     r"|insurgen\w*|fighters|militias?|militiamen|paramilitar\w*|guerrillas?|jihadists?|gunmen"
-    r"|artillery|shelling|air ?strikes?|airstrikes|drones?|missiles?|rockets?|front ?lines?"
+    r"|artillery|shelling|air ?strikes?|airstrikes|drones?|missiles?|rockets?|front[ -]?lines?"
+    r"|cartels?|gangs?|gunmen|maoists?|naxal\w*|terrorists?"
     r"|frontline|counter-?offensive|ground offensive|military offensive|invasion|invad\w*"
     r"|cease-?fire|truce|warring|war-torn|combat|battlefield|hamas|hezbollah|taliban|houthis?"
     r"|rsf|idf|wagner|isis|isil|al-shabaab|shabaab|m23|boko haram|(?:security|armed|government"
@@ -139,9 +147,9 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bstrike groups?\b", r"\b(?:maritime|naval|sea|surface|underwater) drones?\b",
         r"\bhigh mobility artillery rocket systems?\b",
         r"\bshell (?:company|companies|corporation|firm|oil|plc)\b",
-        r"\b(?:send\w*|sent|suppl\w*|deliver\w*|giv\w*|given|provid\w*|sale of|sell\w*|stock\w*"
-        r"|produc\w*|promis\w*|pledg\w*|transfer\w*|ship\w*|buy\w*|bought|purchas\w*|acquir\w*"
-        r"|order\w*|request\w*|asked for|approv\w*) (?:[\w'-]+,? ){0,8}(?:artillery|shells"
+        r"\b(?:send\w*|sent|suppl\w*|deliver\w*|giv\w*|given|provid\w*|sale of|sell\w*|produc\w*"
+        r"|promis\w*|pledg\w*|transfer\w*|shipped|shipping|shipments? of|buy\w*|bought|purchas\w*"
+        r"|acquir\w*) (?:[\w'-]+,? ){0,5}(?:artillery|shells"
         r"|missiles?"
         r"|rockets?|bombs?|munitions|drones?|himars|atacms|cluster munitions)(?: and (?:[\w'-]+ )"
         r"{0,2}(?:artillery shells|shells|missiles|rockets|munitions|bombs|drones))?\b",
@@ -182,19 +190,28 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:missiles?|rockets?) (?:[\w'-]+ ){0,4}(?:at|on|toward|towards) (?:[\w'-]+ ){0,2}"
         r"(?:ships?|vessels?|tankers?|shipping|warships?|destroyers?)\b",
     )),
+    Pattern("shelling+cross_border_attack", STRONG, (
+        r"\b(?:missiles?|rockets?) (?:[\w'-]+ ){0,2}(?:strikes?|hits?|struck|landed in|lands in) "
+        r"(?:[\w'-]+ ){0,1}(?:egypt|egypt's|jordan|jordan's|poland|poland's|moldova|romania)\b",
+    )),
     Pattern("airstrike+cross_border_attack", STRONG, (
         r"\bdrones? (?:[\w'-]+ ){0,4}(?:at|on|toward|towards) (?:[\w'-]+ ){0,2}(?:ships?|vessels?"
         r"|tankers?|shipping|warships?|destroyers?)\b",
     )),
     Pattern("armed_clash+cross_border_attack", WEAK, (
-        r"\b(?:gun ?battles?|clashes|fighting|firing|fire|exchanges? of fire|skirmish\w*)"
-        r" (?:[\w'-]+ ){0,4}along the (?:[\w'-]+ ){0,1}(?:border|frontier|line of control"
+        r"\b" + FORCES + r" (?:[\w'-]+ ){0,3}(?:clash\w*|fought|fighting|exchanged fire)"
+        r" (?:[\w'-]+ ){0,4}along the (?:[\w'-]+ ){0,1}(?:border|frontier"
+        r"|line of (?:actual )?control"
         r"|blue line)\b",
+        r"\b(?:gun ?battles?|clashes|fighting|firing|fire|exchanges? of fire|skirmish\w*)"
+        r" (?:[\w'-]+ ){0,4}along the (?:[\w'-]+ ){0,1}(?:border|frontier|line of (?:actual )?"
+        r"control|blue line)\b",
     )),
     Pattern("armed_clash+cross_border_attack", STRONG, (
         r"\bborder (?:clash|skirmish|fighting|firing|gunbattle)\w*",
         r"\bcross-?border (?:clashes|fighting|firing)\b",
-        r"\b(?:hezbollah|israel|israeli)(?:-| and )(?:israel|israeli|hezbollah) (?:[\w'-]+ ){0,1}"
+        r"\b(?:hezbollah|israel|israeli)(?:-| and |, )(?:israel|israeli"
+        r"|hezbollah) (?:[\w'-]+ ){0,1}"
         r"(?:fighting|clashes|hostilities|exchanges?|exchanged|exchange|trade|traded|trading)\b",
     )),
     Pattern("cross_border_attack", STRONG, (
@@ -202,12 +219,14 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:fir\w*|attack\w*|shell\w*|strikes?|struck|raids?|infiltrat\w*|incursions?|launch\w*"
         r"|rockets?|missiles?|mortars?|drones?|shots?) (?:[\w'-]+ ){0,4}(?:from )?across the "
         r"(?:border|line of control)\b", r"\bborder attacks?\b",
-        r"\b(?:hezbollah|lebanon's hezbollah) (?:fires|fired|firing|attack\w*|launch\w*|strikes?"
-        r"|struck|targets?|targeted|hits?)\b",
+        # Only the actor is consumed: "fires ... at Israeli positions" is then matched as well.
+        r"\b(?:hezbollah|lebanon's hezbollah)(?= (?:fires|fired|firing|attack\w*|launch\w*"
+        r"|strikes?|struck|targets?|targeted|hits?)\b)",
         r"\b(?:hamas|hamas's|hamas-led) " + _MODIFIERS + r"(?:attacks?|assault|incursion|raid"
         r"|massacres?|rampage|invasion|onslaught|atrocities)\b",
         r"\b(?:attacks?|strikes?) (?:[\w'-]+ ){0,2}(?:on|against) (?:commercial |merchant )?"
         r"(?:ships|shipping|vessels|tankers)\b",
+        r"\battack\w* (?:[\w'-]+ ){0,4}from (?:[\w'-]+ ){0,1}(?:yemen|lebanon|gaza|syria)\b",
         r"\b(?:attacks?|assault|incursion|raid|massacre|rampage) (?:[\w'-]+ ){0,1}(?:by"
         r"|of) hamas\b",
         r"\b(?:oct\.? 7|october 7|7 october)(?:th)?(?:,? 2023)? (?:[\w'-]+ ){0,1}"
@@ -226,6 +245,9 @@ PATTERNS: tuple[Pattern, ...] = (
         r"(?! (?:[\w'-]+ ){0,3}(?:air defen[cs]e|adiz|airspace))",
         r"\b(?:attacks?|raids?|incursions?|sabotage)" + _TO_RUSSIA,
     )),
+    # "Killed on October 7" means the Hamas attack in 2023 news about Israel or Gaza.
+    Pattern("cross_border_attack", STRONG, (r"\bon (?:oct\.? 7|october 7(?:th)?|7 october)\b",),
+            r"\b(?:hamas|israel\w*|kibbutz\w*|hostages?|gaza)\b"),
     # A suicide bomber who "struck a mosque" is a bombing, not an air strike.
     Pattern("bombing", STRONG, (
         r"\b(?:suicide bombers?|car bombers?|truck bombers?|bombers?) (?:[\w'-]+ ){0,1}(?:struck"
@@ -233,6 +255,12 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|blew)\b",
     )),
     # --- air and drone strikes ---
+    # Both weapons named: listed first, before "drone attacks" alone takes the phrase.
+    Pattern("airstrike+shelling", STRONG, (
+        r"\b(?:air|aerial) and (?:ground|artillery) (?:bombardments?|attacks?|strikes?)\b",
+        r"\b(?:missiles?|rockets?) and (?:[\w'-]+ )?drones?\b",
+        r"\bdrones? and (?:[\w'-]+ )?(?:missiles?|rockets?)\b",
+    )),
     Pattern("airstrike", STRONG, (
         r"\b(?:air|drone)[- ]?(?:strike|raid|attack|bombardment)s?\b"
         r"(?! sirens?| alerts?| defen[cs]e| shelters?)",
@@ -245,16 +273,16 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:junta|regime|government|gov't) (?:[\w'-]+ )?(?:bomb\w*|air ?strikes?|warplanes?"
         r"|jets)\b",
         r"\b" + ACTORS + r" " + _GAP + r"(?:bomb(?:s|ed|ing|ings)?|strikes?|struck|bombardment)\b"
-        r"(?! (?:workers|action|deal|a deal))",
+        r"(?! (?:workers|action|deal|a deal))" + _NO_OTHER_WEAPON,
         r"\b(?:under|by) " + ACTORS + r" (?:bombs|bombing|bombings|strikes|bombardment)\b",
         r"\b(?:intense|heavy|relentless|constant|continued|continuous|non-stop|nonstop|incessant"
         r"|indiscriminate|carpet|daily|nightly|renewed|intensified|intensive|ferocious"
-        r"|unprecedented) bombings?\b",
+        r"|unprecedented|heaviest|fiercest|worst) bombings?\b",
         r"\bbombing (?:campaign|raids?|runs?|mishap)\b",
     )),
     Pattern("airstrike", WEAK, (
         r"\b(?:bombing|bomb) raids?\b", r"\bkamikaze drones?\b", r"\bshahed\b",
-        r"\b(?:hit|struck|attacked|targeted|shot down|downed|intercepted|repel\w*|with) (?:by )?"
+        r"\b(?:hit|struck|attacked|targeted|shot down|downed|intercepted|repel\w*) (?:by |with )?"
         r"(?:[\w'-]+ ){0,3}drones?\b",
         r"\bdrones? (?:[\w'-]+ ){0,3}(?:attacks?|strikes?|hit|struck|target\w*|slammed|crashed into"
         r"|damag\w*|kill\w*|wound\w*|injur\w*)\b",
@@ -263,11 +291,16 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:relentless|indiscriminate|retaliatory|punishing|precision|pre-emptive|preemptive"
         r"|deadly|lethal|targeted|israeli|russian) strikes\b(?! (?:workers|action))",
         r"\bstrikes (?:continue|continued|intensif\w*|resum\w*|rage)\b",
+        r"\b(?:israeli|russian|israel's|russia's) (?:attacks?|strikes?) on (?:[\w'-]+ ){0,3}"
+        r"(?:buildings?|homes?|houses|apartments?|residential|hospitals?|schools?|camps?)\b"
+        + _NO_OTHER_WEAPON,
         r"\bbombs (?:are |were )?(?:still )?(?:continue to |kept |keep )?(?:dropping|falling|fall"
         r"|fell|rain\w*|drop)\b",
         r"\bcontinu\w* to bomb\b", r"\b(?:drop\w*|using) bombs\b",
-        r"\b(?:striking|struck|pound\w*|bombing|bombed|flatten\w*) (?:[\w'-]+ ){0,3}(?:schools?"
-        r"|hospitals?|mosques?|churches|refugee camps?|homes|houses|residential (?:buildings?"
+        r"\b(?:striking|struck|pound\w*|bombing|bombed|flatten\w*) (?:of )?(?:[\w'-]+ ){0,3}"
+        r"(?:schools?"
+        r"|hospitals?|mosques?|churches|refugee camps?|homes|houses|bakeries|markets?|ambulances?"
+        r"|universit(?:y|ies)|residential (?:buildings?"
         r"|blocks?|areas?)|apartment (?:buildings?|blocks?)|neighbou?rhoods?|shelters?)\b",
     )),
     # "Bombardment" is counted as air attack: in the news we annotated it nearly always
@@ -282,10 +315,6 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:gov't|government|regime) bombs\b",
     )),
     # --- artillery, rockets and missiles ---
-    Pattern("airstrike+shelling", STRONG, (
-        r"\b(?:missiles?|rockets?) and (?:[\w'-]+ )?drones?\b",
-        r"\bdrones? and (?:[\w'-]+ )?(?:missiles?|rockets?)\b",
-    )),
     Pattern("shelling", STRONG, (
         r"\bshelling\b", r"\bartillery\b", r"\bmortar (?:fire|shells?|rounds?|attacks?|bombs?)\b",
         r"\bhowitzers?\b",
@@ -296,13 +325,21 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|slammed|landed|rained|fired at|fired from|fired into|fired towards?|launched at"
         r"|heading for)\b", r"\b(?:rockets|missiles) (?:were |have been )?(?:fired|launched)\b",
         r"\b(?:struck|hit|targeted|damaged|destroyed|killed|wounded|injured) by (?:a |an |the )?"
-        r"(?:[\w'-]+ ){0,2}(?:missiles?|rockets?|shells?|shellfire)\b",
+        r"(?:[\w'-]+ ){0,2}(?:missiles?|rockets?|shells?|shellfire)(?: strikes?| attacks?"
+        r"| fire)?\b",
         r"\b(?:rocket|missile)s? (?:that |which )?(?:kill\w*|wound\w*|injur\w*|destroy(?:s|ed)?"
         r"|damag\w*"
-        r"|level\w*|smash\w*|tore|ripped|slam\w*|crash\w* into|explod\w*|pound\w*)\b",
+        r"|level\w*|smash\w*|tore|ripped|slam\w*|crash\w* into|explod\w*|pound\w*|pummel\w*"
+        r"|rain\w* down)\b",
         r"\bshellfire\b", r"\bmultiple rocket launchers?\b", r"\bgrad rockets?\b",
+        r"\b(?:ground|artillery|tank) bombardments?\b",
+        r"\b(?:hit|struck|targeted|attacked|pounded) (?:[\w'-]+ ){0,3}with (?:[\w'-]+ ){0,4}"
+        r"(?:missiles?|rockets?|artillery|shells|mortars?)\b",
     )),
     # Missile TESTS are a show of force, not fire at a target.
+    Pattern("mobilization", WEAK, (
+        r"\b(?:fires?|fired|launch\w*|test-fir\w*) (?:[\w'-]+ ){0,3}missiles?\b",
+    ), r"\bnorth korea|\bpyongyang\b"),
     Pattern("mobilization", WEAK, (
         r"\bnorth korea(?:n)? (?:[\w'-]+ ){0,2}(?:fires?|fired|launch\w*|test\w*) (?:[\w'-]+ ){0,3}"
         r"missiles?\b",
@@ -320,7 +357,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bkinzhals?\b", r"\bkalibrs?\b", r"\batacms\b", r"\bstorm shadows?\b",
         r"\b(?:down\w*|intercept\w*|shot down) (?:[\w'-]+ ){0,3}(?:missiles?|rockets?)\b",
         r"\bmissiles? (?:[\w'-]+ ){0,4}target\w*",
-        r"\brussian missiles?\b(?! (?:systems?|programm?e|production|stockpiles?|makers?))",
+        r"\brussian missiles?(?: strikes?| attacks?)?\b"
+        r"(?! (?:systems?|programm?e|production|stockpiles?|makers?))",
     )),
     # "Shelled" is also baseball, "mortar" also masonry.
     Pattern("shelling", STRONG, (r"\bshell(?:ed|s)\b", r"\bmortars?\b"), ARMED_CONTEXT),
@@ -328,7 +366,10 @@ PATTERNS: tuple[Pattern, ...] = (
     # --- fighting on the ground ---
     Pattern("armed_clash", STRONG, (
         r"\bgun ?battles?\b", r"\bfire-?fights?\b", r"\bexchanges? of (?:gun)?fire\b",
-        r"\bexchanged (?:gun)?fire\b", r"\btrade[sd]? fire\b", r"\bskirmish\w*", r"\bshoot-?out\b",
+        r"\bexchang(?:e|es|ed|ing) (?:gun)?fire\b",
+        r"\btrad(?:e|es|ed|ing) fire\b",
+        r"\bskirmish\w*",
+        r"\bshoot-?out\b",
         r"\bgun ?fights?\b", r"\bcrossfire\b",
         r"\b(?:heavy|fierce|intense|renewed|deadly|street|ongoing|bitter|bloody|fresh|sporadic"
         r"|house-to-house|urban|brutal|violent|armed|ferocious|escalating) (?:fighting|clashes"
@@ -336,18 +377,25 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bfighting (?:between|erupted|erupts|broke out|raged|rages|raging|resume[sd]?|continued"
         r"|continues|intensified|intensifies|flared|flares|escalated|escalates|spread|spreads"
         r"|ramps up|ramped up|near|in the|around|across|along|inside|for control)\b",
-        r"\bclashes (?:erupted|erupt|broke out|between|raged|continued|intensified|flared)\b",
+        r"\bclashes (?:erupted|erupt|broke out|between|raged|continued|continue|intensified"
+        r"|flared)\b",
+        r"\bthe fighting (?:in|around|near|across|along|between)\b",
+        r"\b(?:gains?|advances?|breakthroughs?) (?:on|along|at) the (?:[\w'-]+ )?front ?lines?\b",
+        r"\bbreak(?:s|ing)? through (?:[\w'-]+ ){0,3}(?:lines|defen[cs]es)\b",
         r"\bkilled (?:in|during) (?:the )?(?:clashes|fighting|combat|battle|a gunfight"
         r"|a shoot-?out|an exchange of fire|a firefight|an ambush)\b",
         r"\b" + FORCES + r" (?:[\w'-]+ ){0,2}(?:battl\w*|fought|fighting|clash\w*|ambush\w*"
         r"|repel\w*|repuls\w*|overr(?:an|un)|engag\w* in (?:fierce |heavy )?(?:fighting|combat))\b",
-        r"\bground (?:offensive|operations?|assaults?|invasion|incursion|war|combat|fighting)\b",
+        r"\bground (?:and (?:rocket|air) )?(?:offensive|operations?|assaults?|invasion|incursions?"
+        r"|raids?|war|combat|fighting)\b",
         r"\b(?:killed|died|wounded|injured|engaged|locked|fell) in (?:close )?combat\b",
         r"\bduring combat\b", r"\bcombat with\b",
+    )),
+    Pattern("armed_clash", STRONG, (
         # South Asian usage: an "encounter" is a gunfight with the police or the army.
         r"\b(?:killed|died|injured|wounded|shot dead|gunned down) in (?:an |a |the )?(?:[\w'-]+ )?"
         r"encounters?\b", r"\bencounters? (?:broke out|took place|ensued|between)\b",
-    )),
+    ), ARMED_CONTEXT),  # police "encounters" with criminals are not fighting
     # Words that are war only where armed actors are named: gated by ARMED_CONTEXT.
     Pattern("armed_clash", WEAK, (
         r"\bclash(?:es|ed)?\b", r"\bambush\w*", r"\bcounter-?offensive\b",
@@ -356,10 +404,12 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\boffensive (?:on|against|in|into|near|around|toward|towards)\b", r"\bencounter with\b",
         r"\bgunfire\b", r"\bbattle (?:for|of)\b", r"\bfighting\b", r"\bbattl(?:es|ed|ing)\b",
         r"\bfought\b", r"\bfight (?:inside|in|for control)\b",
-        r"\b(?:ground forces|ground troops|infantry)\b",
+        r"\b(?:ground forces|ground troops)\b",
     ), ARMED_CONTEXT),
     Pattern("armed_clash", WEAK, (
-        r"\bmilitants? stormed\b", r"\bopened fire (?:on|at) (?:[\w'-]+ ){0,2}" + TARGET_FORCES
+        r"\bmilitants? stormed\b",
+        r"\b(?:opened fire|fir(?:es|ed|ing)) (?:[\w'-]+ ){0,4}(?:on|at) (?:[\w'-]+ ){0,2}"
+        + TARGET_FORCES
         + r"\b",
         r"\bassaults? on (?:[\w'-]+ ){0,2}(?:positions?|trenches|towns?|villages?|the city"
         r"|bases?|posts?|outposts?|checkpoints?|lines)\b",
@@ -368,7 +418,7 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\battack\w* (?:an |a |the )?(?:[\w'-]+ )?(?:tanks?|convoys?|patrols?|checkpoints?"
         r"|soldiers|troops|police stations?|military bases?)\b",
         r"\b(?:attacks?|raids?|ambush\w*|assaults?) (?:[\w'-]+ ){0,2}(?:kill\w*|wound\w*|injur\w*)"
-        r" (?:[\w'-]+,? ){0,3}" + TARGET_FORCES + r"\b",
+        r" (?:[\w'-]+,? ){0,4}" + TARGET_FORCES + r"\b",
         r"\b(?:soldiers|troops|police\w*|officers|security forces|fighters|militants|rebels)"
         r" (?:[\w'-]+ ){0,2}(?:killed|wounded|injured) (?:in|during|after) (?:an? |the )?"
         r"(?:[\w'-]+ )?(?:attacks?|ambush\w*|assaults?|raids?)\b",
@@ -392,6 +442,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|continu\w*|press\w*|step\w* up|push\w* (?:ahead|on) with) (?:its |their |the |a )?"
         r"(?:[\w'-]+ ){0,2}(?:offensive|military operations?|ground operations?|assault"
         r"|incursion)\b",
+        r"\b(?:encircled|surrounded|besieged) by (?:[\w'-]+ ){0,1}(?:forces|troops|tanks)\b",
+        r"\b(?:clos\w*|tighten\w*) (?:the |a |its )?(?:ring|noose|encirclement) (?:around|on)\b",
         r"\b(?:troops|forces|tanks) (?:[\w'-]+ ){0,2}(?:encircl\w*|surround\w*|push\w* (?:deeper )?"
         r"into|advanc\w* (?:on|into|toward|towards))\b",
         r"\bmilitary (?:operations?|offensive|assault) (?:in|on|against|into)\b",
@@ -436,7 +488,8 @@ PATTERNS: tuple[Pattern, ...] = (
     )),
     Pattern("mobilization", STRONG, (
         r"\btroop build-?up", r"\bbuild-?up of (?:troops|forces)",
-        r"\bmass(?:ing|ed|es) (?:[\w'-]+ ){0,2}(?:troops|forces|soldiers|tanks)",
+        r"\bmass(?:ing|ed|es) (?:[\w'-]+ ){0,2}(?:troops|forces|soldiers|tanks)(?: and (?:artillery"
+        r"|tanks|armou?r|weapons))?",
         r"\bmobili[sz]\w*", r"\bconscription\b", r"\breservists?\b", r"\bhigh alert\b",
         r"\bon (?:full |maximum )?alert\b", r"\bshow of force\b",
     )),

@@ -58,7 +58,8 @@ _MODALITY = re.compile(
     r"\b(?:threat\w*|warn\w*|could|would|might|may|will|shall|if|plan\w*|prepar\w*|vow\w*"
     r"|pledg\w*|fears?|risk\w*|possible|potential|consider\w*|mull\w*|ready|intend\w*"
     r"|prospect|unless|seeks?|calls? for|urg\w*|demand\w*|brac\w*|expect\w*|loom\w*|simulat\w*"
-    r"|rehears\w*|drills?|ahead of|delay\w*|imminent|impending|anticipat\w*)\b"
+    r"|rehears\w*|drills?|ahead of|delay\w*|imminent|impending|anticipat\w*"
+    r"|hop(?:e|es|ed|ing) to)\b"
 )
 # Where a cue's reach ends: punctuation, a dash, or a conjunction that starts a new clause
 # ("Lebanon fears war as fighting intensifies": the fighting is reported, not feared).
