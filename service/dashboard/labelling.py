@@ -2,9 +2,8 @@
 those labels and promote it after comparing it with the active model.
 
 Every change is a plain form POST (works with JavaScript off) carrying a CSRF token; a small
-inline script only adds number-key shortcuts. Each POST commits before redirecting, so the page
-the browser loads next already shows the change (the request session commits only after the
-response is sent).
+inline script only adds number-key shortcuts. Each POST commits before it redirects, so the page
+the browser loads next shows the change whatever the scope of the session dependency.
 
 Training runs in a background thread (`label_ops.Trainer`, one per app): about 4 s on an idle
 2-core machine but 12-17 s when it is loaded, too long to hold the request. While it runs the page
