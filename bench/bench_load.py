@@ -266,14 +266,17 @@ def _misses(session: object) -> tuple[int, int]:
     return sum(r.misses for r in rows), sum(r.failures for r in rows)
 
 
-def add_feeds(url: str, server: FeedServer, feeds: int) -> None:
+def set_feeds(url: str, server: FeedServer | None, feeds: int) -> None:
+    """The loopback feeds of this run (none with `server` None): those of an earlier run
+    point at ports nobody answers any more, and would change what bench_status measures.
+    Their stories stay."""
     engine = make_engine(url)
     try:
         with session_scope(engine) as session:
-            # Loopback feeds of earlier runs point at ports nobody answers any more.
             session.execute(delete(Feed).where(col(Feed.url).startswith(LOAD_FEEDS_PREFIX)))
             now = datetime.now(UTC)
-            for n in range(feeds):
+            for n in range(feeds if server is not None else 0):
+                assert server is not None
                 feed_store.add(session, url=server.url(f"/feed/{n}.xml"), title=None, now=now)
     finally:
         engine.dispose()
@@ -325,8 +328,9 @@ def main() -> None:
     log = Path(tempfile.mkdtemp(prefix="bench-load-")) / "serve.log"
     with FeedServer() as server:
         LoadFeeds(server, args.feeds, args.story_every_s)
-        add_feeds(url, server, args.feeds)
+        set_feeds(url, server, args.feeds)
         with ExitStack() as running:
+            running.callback(set_feeds, url, None, 0)
             if args.split:
                 base = running.enter_context(
                     serving(url, role="api", env=SERVICE_ENV, log_path=log.with_name("api.log"))

@@ -29,7 +29,7 @@ def status(
     """`with_watches=False` leaves `watches` empty for callers (the dashboard) that compute
     each watch's index from a series they need anyway, instead of computing it twice."""
     watches = []
-    enabled = watch_store.list_watches(session, enabled_only=True) if with_watches else []
+    enabled = watch_store.enabled_watches_summary(session) if with_watches else []
     indices = current_indices(session, enabled, now=now) if enabled else {}
     open_alerts = watch_store.open_alerts(session) if enabled else {}
     for w in enabled:

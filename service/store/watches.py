@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import defer, load_only
 from sqlmodel import Session, col, func, select
 
 from service.models import (
@@ -145,9 +146,23 @@ def list_silences(session: Session, *, now: datetime | None = None) -> Sequence[
 
 
 def open_alerts(session: Session) -> dict[int, Alert]:
-    """Every watch's open episode (at most one each), in one query."""
-    rows = session.exec(select(Alert).where(col(Alert.state).in_(OPEN_STATES))).all()
+    """Every watch's open episode (at most one each), in one query; the evidence (the bulk of
+    the row, JSON) is loaded only if asked for."""
+    rows = session.exec(
+        select(Alert).where(col(Alert.state).in_(OPEN_STATES)).options(defer(Alert.evidence))  # type: ignore[arg-type]
+    ).all()
     return {a.watch_id: a for a in rows}
+
+
+def enabled_watches_summary(session: Session) -> Sequence[Watch]:
+    """Enabled watches with what a summary shows (id, slug, name, half-life); their JSON
+    (parties, terms) and thresholds are loaded only if asked for."""
+    return session.exec(
+        select(Watch)
+        .where(col(Watch.enabled).is_(True))
+        .order_by(col(Watch.slug))
+        .options(load_only(Watch.id, Watch.slug, Watch.name, Watch.enabled, Watch.half_life_h))  # type: ignore[arg-type]
+    ).all()
 
 
 def newest_source_id(session: Session) -> int:
