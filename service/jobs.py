@@ -1,16 +1,19 @@
 """The worker role's scheduler: APScheduler jobs with explicit coalescing and misfire rules.
 
 Every run and every miss lands in the job_health table, so the API can say whether the worker
-is doing its work, not only whether the process is alive.
+is doing its work, not only whether the process is alive; runs while the database is away are
+written once it is back. A job that fails is run again at its next time, whatever the error.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -48,15 +51,37 @@ def run_recorded(engine: Engine, name: str, work: Callable[[], object]) -> None:
         log.exception("job %s failed", name)
         error = f"{type(exc).__name__}: {exc}"
     telemetry.record_job(name, seconds=time.monotonic() - started, ok=error is None)
-    with session_scope(engine) as session:
-        record_run(
-            session,
-            name,
-            ok=error is None,
-            duration_s=time.monotonic() - started,
-            error=error,
-            now=utcnow(),
-        )
+    _record(engine, name, _Run(error is None, time.monotonic() - started, error, utcnow()))
+
+
+@dataclass(frozen=True)
+class _Run:
+    ok: bool
+    duration_s: float
+    error: str | None
+    at: datetime
+
+
+# Runs that could not be recorded because the database was away (the usual reason a job
+# fails): they are written with the next run that can be, so job_health shows the outage.
+_unrecorded: dict[str, list[_Run]] = {}
+_unrecorded_lock = threading.Lock()
+MAX_UNRECORDED = 500  # per job; older ones are dropped (about 8 minutes of a 1 s job)
+
+
+def _record(engine: Engine, name: str, run: _Run) -> None:
+    with _unrecorded_lock:
+        runs = [*_unrecorded.pop(name, []), run][-MAX_UNRECORDED:]
+    try:
+        with session_scope(engine) as session:
+            for r in runs:
+                record_run(
+                    session, name, ok=r.ok, duration_s=r.duration_s, error=r.error, now=r.at
+                )
+    except Exception:  # the scheduler must go on; the next run tries again
+        log.warning("job %s: %d runs not recorded yet (database unavailable?)", name, len(runs))
+        with _unrecorded_lock:
+            _unrecorded[name] = [*runs, *_unrecorded.get(name, [])][-MAX_UNRECORDED:]
 
 
 def build_scheduler(engine: Engine, settings: Settings, model: ActiveModel) -> BackgroundScheduler:
@@ -138,8 +163,11 @@ def build_scheduler(engine: Engine, settings: Settings, model: ActiveModel) -> B
             if event.code == EVENT_JOB_MAX_INSTANCES
             else ("missed its run time (misfire grace exceeded)")
         )
-        with session_scope(engine) as session:
-            record_miss(session, event.job_id, reason=reason, now=utcnow())
+        try:
+            with session_scope(engine) as session:
+                record_miss(session, event.job_id, reason=reason, now=utcnow())
+        except Exception:  # a miss while the database is away goes unrecorded, not unlogged
+            log.warning("job %s: %s (not recorded: database unavailable?)", event.job_id, reason)
 
     scheduler.add_listener(on_missed, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
     return scheduler

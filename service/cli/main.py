@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 import random
+from contextlib import suppress
 
 import typer
 
+from classifiers.artifacts import ModelLoadError
 from service.cli import backup, feeds, models, watches
 from service.cli.common import fail, friendly_errors, migrated_engine, settings
 from service.clock import utcnow
-from service.db import session_scope
+from service.db import make_engine, session_scope, startup_lock
 from service.migrate import upgrade
 from service.ops import keys as key_ops
 from service.ops.feeds import install_default_feeds
-from service.ops.models import ActiveModel
+from service.ops.models import ActiveModel, ensure_default
 from service.ops.poll import poll_once
 from service.ops.watches import install_default_watches
 
@@ -66,13 +68,27 @@ def serve(
     for noisy in ("httpx", "apscheduler.executors", "apscheduler.scheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     s = settings()
-    with migrated_engine(s) as engine, session_scope(engine) as session:
-        if s.install_default_feeds:
-            report = install_default_feeds(session, now=utcnow())
-            if report is not None:
-                typer.echo(f"installed {len(report.added)} default feeds")
-        for slug in install_default_watches(session, now=utcnow()):
-            typer.echo(f"enabled the default watch {slug}")
+    engine = make_engine(s.database_url)
+    try:
+        # Any number of api and worker processes may start at once on one PostgreSQL: one at a
+        # time migrates and writes the first-run rows (default feeds and watches, the admin
+        # key, the shipped model's registration), so no two run the same DDL or insert the
+        # same row and die of it. The app's start then finds them in place.
+        with startup_lock(engine):
+            upgrade(s.database_url)
+            with session_scope(engine) as session:
+                if s.install_default_feeds:
+                    report = install_default_feeds(session, now=utcnow())
+                    if report is not None:
+                        typer.echo(f"installed {len(report.added)} default feeds")
+                for slug in install_default_watches(session, now=utcnow()):
+                    typer.echo(f"enabled the default watch {slug}")
+                if s.admin_key:
+                    key_ops.bootstrap_admin(session, s.admin_key, now=utcnow())
+                with suppress(ModelLoadError):  # the app says so on /readyz, serves the rest
+                    ensure_default(session, now=utcnow(), model_path=s.model_path)
+    finally:
+        engine.dispose()
     uvicorn.run(create_app(s, role=role), host=host or s.host, port=port or s.port)
 
 

@@ -13,6 +13,7 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,8 +30,8 @@ LEVELS = {"warning": 1, "critical": 2}
 EVIDENCE_LIMIT = 5
 # Articles older than this many half-lives weigh under 0.1% and are not read.
 WINDOW_HALF_LIVES = 10
-# Serialises evaluation inside one process (the poller's writer and the scheduled job);
-# across processes on PostgreSQL the watch row lock does it.
+# On SQLite, serialises evaluation inside the process (the poller's writer and the scheduled
+# job); on PostgreSQL the watch row lock does it, across processes too.
 _EVALUATION = threading.Lock()
 
 
@@ -65,7 +66,11 @@ def target_level(
 def evaluate_watches(
     session: Session, watch_ids: Iterable[int], *, now: datetime
 ) -> list[Evaluation]:
-    with _EVALUATION:
+    # PostgreSQL's watch row lock serialises evaluators, in every process; taking this lock as
+    # well would deadlock the poller (its new attributions already share-lock the watch row)
+    # against the scheduled job (holding this lock, waiting for that row). SQLite needs it.
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    with _EVALUATION if sqlite else nullcontext():
         results = []
         for watch_id in sorted(set(watch_ids)):
             watch = watch_store.lock_watch(session, watch_id)

@@ -9,9 +9,9 @@ receivers can drop duplicates.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,17 +20,20 @@ from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from service import telemetry
 from service.clock import utcnow
 from service.config import Settings
-from service.db import session_scope
+from service.db import is_transient, lease_owner, session_scope
 from service.models import Delivery, DeliveryAttempt, OutboxEvent, Subscription
 from service.store import deliveries as delivery_store
 from service.webhooks import retry, signing
 from service.webhooks.formats import render
 from service.webhooks.sender import SendResult, make_client, send
+
+log = logging.getLogger(__name__)
 
 CIRCUIT_AFTER_FAILURES = 5
 CIRCUIT_BASE_S = 30.0
@@ -120,7 +123,7 @@ def deliver_due(
     limit: int = 500,
     wall_clock: Callable[[], float] = time.time,
 ) -> DeliveryReport:
-    owner = owner or uuid.uuid4().hex
+    owner = owner or lease_owner()
     rng = rng or random.Random()
     started = now()
     with session_scope(engine) as session:
@@ -196,6 +199,7 @@ async def _send_all(
                     report.outcomes[outcome] += 1
 
     writing = asyncio.create_task(write())
+    renewing = asyncio.create_task(keep_leases(engine, owner, settings, now))
     # Several small connection pools instead of one big one: httpcore scans every pooled
     # connection for each request, so one pool of 200 delivered 6x slower than 20 pools of 10
     # (bench/bench_webhooks.py); and a few hung receivers fill only their own shard's slots.
@@ -208,6 +212,7 @@ async def _send_all(
             await client.aclose()
         await results.put(None)
         await writing
+        renewing.cancel()
         writer.shutdown(wait=True)
 
 
@@ -219,12 +224,56 @@ def record(
     owner: str,
     settings: Settings,
 ) -> list[str]:
-    """Writes attempts and their consequences in one transaction; returns the new statuses."""
+    """Writes attempts and their consequences in one transaction; returns the new statuses.
+
+    Workers recording results for the same subscriptions can deadlock; PostgreSQL then rolls
+    one back, and that one writes its batch again rather than leave it sent but unrecorded.
+    """
+    try:
+        return _record_batch(engine, results, now, rng, owner, settings)
+    except OperationalError as exc:
+        if not is_transient(exc):
+            raise
+        return _record_batch(engine, results, now, rng, owner, settings)
+
+
+def _record_batch(
+    engine: Engine,
+    results: list[tuple[Outgoing, SendResult]],
+    now: datetime,
+    rng: random.Random,
+    owner: str,
+    settings: Settings,
+) -> list[str]:
     with session_scope(engine) as session:
         return [
             _record_one(session, item, result, now=now, rng=rng, owner=owner, settings=settings)
             for item, result in results
         ]
+
+
+async def keep_leases(
+    engine: Engine, owner: str, settings: Settings, now: Callable[[], datetime]
+) -> None:
+    """Renews the leases of the deliveries not recorded yet, every third of a lease.
+
+    Pacing and slow receivers can stretch one run beyond a lease; without renewal another
+    worker would claim the rest and send them a second time. Only a dead worker stops
+    renewing, and then its deliveries are free once a lease has passed.
+    """
+    loop = asyncio.get_running_loop()
+
+    def renew() -> None:
+        until = now() + timedelta(seconds=settings.delivery_lease_s)
+        with session_scope(engine) as session:
+            delivery_store.renew_leases(session, owner=owner, until=until)
+
+    while True:
+        await asyncio.sleep(settings.delivery_lease_s / 3)
+        try:
+            await loop.run_in_executor(None, renew)
+        except Exception:  # the database is away: recording fails too; keep trying
+            log.warning("could not renew delivery leases", exc_info=True)
 
 
 def _record_one(
@@ -255,12 +304,17 @@ def _record_one(
     )
     delivery.attempts += 1
     delivery.last_status, delivery.last_error = result.status, result.error
-    if delivery.lease_owner == owner:
+    # Our lease may have run out mid-send and another worker be sending it too: a delivered
+    # row needs no lease whoever holds it, and a late duplicate's failure changes nothing.
+    already_delivered = delivery.status == "delivered"
+    if delivery.lease_owner == owner or result.outcome == "ok":
         delivery.lease_owner, delivery.lease_until = None, None
     if result.outcome == "ok":
         delivery.status, delivery.delivered_at = "delivered", now
         subscription.consecutive_failures = 0
         subscription.failing_since = subscription.circuit_open_until = None
+        return delivery.status
+    if already_delivered:
         return delivery.status
     _count_failure(subscription, now=now, settings=settings)
     if result.outcome == "retry":

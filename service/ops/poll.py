@@ -7,8 +7,8 @@ transaction of its own, so a slow or broken feed never holds a lock or affects a
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from classifiers.scoring import Scorer
 from feeds.fetch import FetchError, FetchResult, fetch_feed, make_client
@@ -26,10 +26,12 @@ from feeds.schedule import Hints, next_check_after_failure, next_check_after_suc
 from service import telemetry
 from service.clock import utcnow
 from service.config import Settings
-from service.db import session_scope
+from service.db import is_transient, lease_owner, session_scope
 from service.models import Feed
 from service.ops.ingest import ingest_entries
 from service.store import feeds as feed_store
+
+log = logging.getLogger(__name__)
 
 # Failures that say nothing about the feed when every host shows them at once.
 NETWORK_KINDS = frozenset({"timeout", "connect", "dns"})
@@ -93,7 +95,7 @@ def poll_once(
     owner: str | None = None,
 ) -> PollReport:
     """Polls every due feed (or every enabled feed with `ignore_schedule`) once."""
-    owner = owner or uuid.uuid4().hex
+    owner = owner or lease_owner()
     started = now()
     with session_scope(engine) as session:
         claimed = [
@@ -158,6 +160,7 @@ class _Poller:
                 outcome = await loop.run_in_executor(writer, self._process, feed, result)
                 self.report.outcomes.append(outcome)
 
+        renewing = asyncio.create_task(self._keep_leases())
         try:
             async with client:
                 await asyncio.gather(*(one(f) for f in claimed))
@@ -171,8 +174,30 @@ class _Poller:
                 )
                 self.report.outcomes.append(outcome)
         finally:
+            renewing.cancel()
             writer.shutdown(wait=True)
         return self.report
+
+    async def _keep_leases(self) -> None:
+        """Renews the leases of the feeds not written yet, every third of a lease.
+
+        A batch can take longer than one lease (a slow database, a busy machine: its results
+        are written one feed at a time); without renewal another worker would claim and poll
+        the rest again. Only a dead worker stops renewing, and then its feeds are free once
+        a lease has passed. Renewal runs on a thread of its own, not behind the writes.
+        """
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.settings.lease_s / 3)
+            try:
+                await loop.run_in_executor(None, self._renew_leases)
+            except Exception:  # the database is away: the writes fail too; keep trying
+                log.warning("could not renew feed leases", exc_info=True)
+
+    def _renew_leases(self) -> None:
+        until = self.now() + timedelta(seconds=self.settings.lease_s)
+        with session_scope(self.engine) as session:
+            feed_store.renew_leases(session, owner=self.owner, until=until)
 
     async def _fetch(self, client: object, feed: ClaimedFeed) -> FetchResult | FetchError:
         s = self.settings
@@ -204,9 +229,13 @@ class _Poller:
             return self._record_failure(feed, Failure("parse", str(exc), result.status, None))
         try:
             return self._record_success(feed, result, parsed, now)
-        except IntegrityError:
-            # Another worker stored one of these stories between our read and our write;
-            # a second pass sees its rows and only adds what is still missing.
+        except (IntegrityError, OperationalError) as exc:
+            # Another worker stored one of these stories between our read and our write (a
+            # second pass sees its rows and only adds what is still missing), or PostgreSQL
+            # made this transaction a deadlock's victim (workers attributing stories to the
+            # same watches). Either way it was rolled back; once more.
+            if isinstance(exc, OperationalError) and not is_transient(exc):
+                raise
             return self._record_success(feed, result, parsed, now)
 
     def _record_success(

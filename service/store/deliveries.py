@@ -61,6 +61,16 @@ def claim_due(
     ).all()
 
 
+def renew_leases(session: Session, *, owner: str, until: datetime) -> None:
+    """Extends every lease `owner` still holds (the deliveries it has not recorded yet)."""
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.lease_owner) == owner)
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def add_attempt(session: Session, attempt: DeliveryAttempt) -> None:
     session.add(attempt)
     session.flush()

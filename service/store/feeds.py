@@ -65,3 +65,13 @@ def claim_due(
 def release(feed: Feed) -> None:
     feed.lease_owner = None
     feed.lease_until = None
+
+
+def renew_leases(session: Session, *, owner: str, until: datetime) -> None:
+    """Extends every lease `owner` still holds (the feeds it has not written yet)."""
+    session.execute(
+        update(Feed)
+        .where(col(Feed.lease_owner) == owner)
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
