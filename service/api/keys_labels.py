@@ -10,8 +10,9 @@ from sqlmodel import col, select
 from service.api.deps import STRICT_QUERY, Admin, Operator, SessionDep, Viewer, id_path
 from service.api.errors import AUTH, problems
 from service.clock import utcnow
-from service.models import ApiKey, Article, Label
+from service.models import ApiKey, Label
 from service.ops import keys as key_ops
+from service.ops import labelling as label_ops
 from service.ops.errors import InputError, NotFound
 from service.schemas import KeyCreated, KeyIn, KeyOut, LabelIn, LabelOut
 
@@ -65,17 +66,14 @@ def revoke_key(
 def label_article(
     article_id: ArticleId, body: LabelIn, session: SessionDep, caller: Operator
 ) -> LabelOut:
-    if session.get(Article, article_id) is None:
-        raise NotFound(f"no article with id {article_id}")
-    label = Label(
+    label = label_ops.add_label(
+        session,
         article_id=article_id,
         quad=body.quad,
-        signals=list(body.signals),
+        signals=body.signals,
         author=f"key:{caller.key_id}",
-        created_at=utcnow(),
+        now=utcnow(),
     )
-    session.add(label)
-    session.flush()
     return LabelOut.model_validate(label.model_dump())
 
 

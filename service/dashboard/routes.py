@@ -40,8 +40,9 @@ def login_form(error: str | None = None) -> HTMLResponse:
 
 
 @router.post("/login")
-def login(session: SessionDep, key: Annotated[str, Form()]) -> Response:
-    row = key_ops.authenticate(session, key.strip())
+def login(session: SessionDep, key: Annotated[str, Form()] = "") -> Response:
+    # An empty form gets the form again, not the API's JSON 422: people, not programs, post it.
+    row = key_ops.authenticate(session, key.strip()) if key.strip() else None
     if row is None or not key_ops.allows(row.role, "viewer"):
         body = (
             templates()

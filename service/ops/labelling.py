@@ -20,6 +20,7 @@ from classifiers.artifacts import card_path
 from classifiers.vocabulary import QUAD_CLASSES
 from service.models import Article, ArticleScore, Label, ModelVersion
 from service.ops.errors import Conflict, InputError, NotFound
+from service.ops.models import locate_artifact
 from service.ops.training import train_candidate
 from service.store import articles as article_store
 from service.store import labelling as label_store
@@ -241,7 +242,7 @@ def model_card(row: ModelVersion) -> dict[str, Any]:
     if "comparison" in row.metrics:
         return dict(row.metrics)
     try:
-        card = json.loads(card_path(Path(row.path)).read_text(encoding="utf-8"))
+        card = json.loads(card_path(locate_artifact(row)).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return dict(row.metrics)
     return card if isinstance(card, dict) else {}

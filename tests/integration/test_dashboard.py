@@ -25,6 +25,8 @@ def test_sign_in_and_see_the_breakdown(client: TestClient, engine: Engine) -> No
     assert refused.status_code == 401 and "unknown" in refused.text
     subscriber = key(engine, "subscriber")["Authorization"].split()[1]
     assert client.post("/login", data={"key": subscriber}).status_code == 401
+    empty = client.post("/login", data={})  # a person pressing Enter on an empty form
+    assert empty.status_code == 401 and "Sign in" in empty.text
 
     viewer = key(engine, "viewer")["Authorization"].split()[1]
     signed_in = client.post("/login", data={"key": viewer}, follow_redirects=False)
