@@ -52,13 +52,14 @@ def index_series(
         last = min(until, t + chunk)
         contributions, _ = contributions_for(session, watch.id or 0, since=t - window, until=last)
         contributions.sort(key=lambda c: c.published_at)
+        prepared = stability.Prepared(contributions)
         lo = hi = 0
         while t <= last:
             while hi < len(contributions) and contributions[hi].published_at <= t:
                 hi += 1
             while lo < hi and contributions[lo].published_at < t - window:
                 lo += 1
-            value = stability.index_at(contributions[lo:hi], now=t, half_life_h=watch.half_life_h)
+            value = prepared.index(lo, hi, now=t, half_life_h=watch.half_life_h)
             points.append(Point(t, value, level_of(value, watch)))
             t += step
     return points

@@ -22,7 +22,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from numpy.typing import NDArray
 
 ESCALATION_WEIGHTS: Mapping[str, float] = {
     "airstrike": 1.0,
@@ -84,16 +87,55 @@ def weight(c: Contribution, *, now: datetime, half_life_h: float) -> float:
     return float(0.5 ** (age_h / half_life_h)) * sources
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _microseconds(t: datetime) -> int:
+    return (t - _EPOCH) // _MICROSECOND
+
+
+class Prepared:
+    """Contributions as arrays, strengths computed once: a series evaluates the same article
+    at every point of its window (169 hourly points on a dashboard card), and recomputing each
+    article's signal strengths per point was 90% of a 20-watch dashboard's time.
+
+    The arithmetic is the same, in the same order, as ``weight`` and a sequential sum:
+    integer microseconds make the ages exact as ``timedelta.total_seconds`` does, and a
+    cumulative sum adds left to right (``np.sum`` would add pairwise and differ in the last
+    bits), so a prepared index equals the plain definition bit for bit."""
+
+    def __init__(self, contributions: Sequence[Contribution]) -> None:
+        self.published_us: NDArray[np.int64] = np.array(
+            [_microseconds(c.published_at) for c in contributions], dtype=np.int64
+        )
+        self.sources: NDArray[np.float64] = np.array(
+            [1.0 + 0.5 * min(max(c.sources, 1) - 1, MAX_SOURCE_BONUS) for c in contributions],
+            dtype=np.float64,
+        )
+        self.escalation: NDArray[np.float64] = np.array(
+            [escalation_strength(c) for c in contributions], dtype=np.float64
+        )
+        self.deescalation: NDArray[np.float64] = np.array(
+            [deescalation_strength(c) for c in contributions], dtype=np.float64
+        )
+
+    def index(self, lo: int, hi: int, *, now: datetime, half_life_h: float) -> float:
+        """The index at ``now`` from contributions ``lo:hi``."""
+        if hi <= lo:
+            return 0.0
+        age_h = (_microseconds(now) - self.published_us[lo:hi]) / 10**6 / 3600.0
+        weights = np.power(0.5, age_h / half_life_h) * self.sources[lo:hi]
+        weights[age_h < 0] = 0.0  # from the future of `now`: weighs nothing
+        escalation = float(np.cumsum(weights * self.escalation[lo:hi])[-1])
+        deescalation = float(np.cumsum(weights * self.deescalation[lo:hi])[-1])
+        pressure = max(0.0, escalation - DEESCALATION_WEIGHT * deescalation)
+        return round(100.0 * (1.0 - math.exp(-pressure / SCALE)), 2)
+
+
 def index_at(contributions: Iterable[Contribution], *, now: datetime, half_life_h: float) -> float:
-    escalation = deescalation = 0.0
-    for c in contributions:
-        w = weight(c, now=now, half_life_h=half_life_h)
-        if w == 0.0:
-            continue
-        escalation += w * escalation_strength(c)
-        deescalation += w * deescalation_strength(c)
-    pressure = max(0.0, escalation - DEESCALATION_WEIGHT * deescalation)
-    return round(100.0 * (1.0 - math.exp(-pressure / SCALE)), 2)
+    prepared = Prepared(list(contributions))
+    return prepared.index(0, len(prepared.sources), now=now, half_life_h=half_life_h)
 
 
 def top_evidence(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import random
 from datetime import UTC, datetime, timedelta
 
+from service.ops import stability
 from service.ops.stability import Contribution, index_at, top_evidence, trend
 
 NOW = datetime(2026, 2, 27, 12, 0, tzinfo=UTC)
@@ -72,3 +75,37 @@ def test_rationale_names_signals_places_and_sources() -> None:
     line = rationale(evidence, index=81.4)
     assert line.startswith("airstrikes, casualties and shelling (Palestine, Israel)")
     assert 'reported by 2 outlets: "Israeli airstrikes hit Gaza"; index 81' in line
+
+
+def _index_by_definition(contributions: list[Contribution], *, now: datetime, hl: float) -> float:
+    """The formula in the module docstring, one article at a time (the code before arrays)."""
+    escalation = deescalation = 0.0
+    for c in contributions:
+        w = stability.weight(c, now=now, half_life_h=hl)
+        if w == 0.0:
+            continue
+        escalation += w * stability.escalation_strength(c)
+        deescalation += w * stability.deescalation_strength(c)
+    pressure = max(0.0, escalation - stability.DEESCALATION_WEIGHT * deescalation)
+    return round(100.0 * (1.0 - math.exp(-pressure / stability.SCALE)), 2)
+
+
+def test_the_array_form_gives_the_index_of_the_definition() -> None:
+    # Alerts, the dashboard and the API must show the same number for the same moment.
+    rng = random.Random(7)
+    names = list(stability.ESCALATION_WEIGHTS) + list(stability.DEESCALATION_WEIGHTS)
+    for case in range(300):
+        contributions = [
+            Contribution(
+                i,
+                NOW - timedelta(microseconds=rng.randrange(-10**10, 4 * 10**11)),
+                rng.random(),
+                rng.random(),
+                {n: rng.random() for n in rng.sample(names, rng.randrange(0, 5))},
+                rng.randrange(0, 9),
+            )
+            for i in range(rng.randrange(0, 60))
+        ]
+        hl = rng.choice([6.0, 24.0, 36.5])
+        expected = _index_by_definition(contributions, now=NOW, hl=hl)
+        assert index_at(contributions, now=NOW, half_life_h=hl) == expected, case
