@@ -1,6 +1,7 @@
 """Build the shipped default model reproducibly.
 
     cd /work/main && .venv/bin/python -m classifiers.build_default --data ../shared/data
+    cd /work/main && .venv/bin/python -m classifiers.build_default --refresh-card  # no training
 
 Trains every design in designs.py on the same split, keeps DEFAULT_DESIGN (the winner on
 held-out news, recorded in the card), saves the skops artifact and its card under
@@ -11,13 +12,22 @@ Same data + same seed -> same scores (the linear solvers are deterministic for a
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
 
-from classifiers.artifacts import DEFAULT_MODEL_VERSION, default_model_path, load_model, save_model
+from classifiers.artifacts import (
+    ARTIFACT_PREFIX,
+    DEFAULT_MODEL_VERSION,
+    card_path,
+    default_model_path,
+    load_model,
+    save_model,
+)
 from classifiers.designs import DESIGNS
 from classifiers.model_card import archive_calm_share, render_model_card, signal_sample_metrics
+from classifiers.scoring import Scorer
 from classifiers.training import DEFAULT_DESIGN, train
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -29,13 +39,23 @@ LIMITATIONS = [
     "below the 0.88 target (see the table); on all held-out news it is above.",
     "Signals are English phrase patterns scaled by the model: paraphrases they do not list are "
     "missed, and sarcasm, reported speech and long-range negation are not understood.",
-    "The signal sample was annotated by one person, the author of the patterns; only the "
-    "`heldout` batch (labelled after the patterns were frozen) is an unbiased estimate, and "
-    "its supports are small (a few to a few dozen items per signal): wide confidence "
-    "intervals; the earlier rounds listed above show how much the figures move.",
-    "cross_border_attack is found only when the text says so ('cross-border', 'border "
-    "clashes'); attacks described by place names alone (Hamas into Israel, drones on Moscow) "
-    "are missed: recall is near 0 on the sample.",
+    "The signal sample is annotated by one person per batch, who also wrote or tuned the "
+    "patterns; only the `heldout` batch (labelled and committed before the patterns it measures "
+    "were written, drawn from items the pattern writer had not read) is an honest estimate, and "
+    "its supports are small (8 to 33 items per signal): wide confidence intervals; the earlier "
+    "rounds listed above show how much the figures move between batches.",
+    "Signal targets (recall >= 0.85 at precision >= 0.8 for airstrike, shelling, armed_clash) "
+    "are not met on the held-out batch: airstrike is precise but misses strikes named only by "
+    "their effect; shelling misses missile fire phrased indirectly; armed_clash misses ground "
+    "operations described without a fighting word (raids, sieges, 'close in on'), and generic "
+    "words (fighting, clashes, battle) count only where armed actors or weapons are named.",
+    "cross_border_attack is found when the text names the attacker and the other side's place "
+    "(Israeli strikes in Lebanon or Syria, rockets from Gaza or Lebanon into Israel, drones on "
+    "Moscow or Belgorod, attacks on shipping), or says 'cross-border'/'across the border', or "
+    "refers to the 7 October attack; anything else (an unnamed attacker, a place the lists do "
+    "not hold, conflicts outside those lists) is missed.",
+    "SATP's 'armed assault' label includes one-sided shootings of civilians, which our "
+    "armed_clash convention excludes, so SATP dev recall of armed_clash is low by design.",
     "Disaster news that names no armed actor is weakly labelled calm (AG World, by keywords); "
     "disaster news with conflict words (e.g. 'army rescues flood victims') is not covered.",
     "Explanations list word features only (character n-grams and hashed features are not "
@@ -72,7 +92,20 @@ HELDOUT_HISTORY = [
     "airstrike P 0.89 R 0.74 (23), shelling P 0.57 R 0.67 (6), armed_clash P 0.75 R 0.50 (12)",
     "round 2 (batch tuning_round3_conflict_enriched, 110 items, second patterns): "
     "airstrike P 0.95 R 0.76 (25), shelling P 0.71 R 0.83 (6), armed_clash P 0.56 R 0.82 (11)",
-    "round 3 (batch heldout_conflict_enriched, 120 items, shipped patterns): see the table",
+    "round 3 (batch tuning_round4_conflict_enriched, then named heldout_conflict_enriched, 120 "
+    "items, round-3 patterns): airstrike P 0.81 R 0.81 (31), shelling P 0.50 R 1.00 (2), "
+    "armed_clash P 0.53 R 0.64 (14), cross_border_attack P 0.00 R 0.00 (13)",
+    "round 4 (batch tuning_round5_stratified, then named heldout_round4_stratified, 320 "
+    "stratified items, labelled by a second engineer before the round-4 patterns were "
+    "written; the same engineer then wrote them, having read these texts): round-3 patterns "
+    "airstrike P 0.83 R 0.80 (44), shelling P 0.83 R 0.60 (40), armed_clash P 0.54 R 0.41 "
+    "(32), cross_border_attack P 0.33 R 0.05 (20); round-4 patterns airstrike P 0.84 R 0.82, "
+    "shelling P 0.84 R 0.80, armed_clash P 0.87 R 0.63, cross_border_attack P 0.86 R 0.60",
+    "round 5 (batch heldout_round5_stratified, 292 stratified items never read during "
+    "round-4 tuning, labelled and committed before the round-5 patterns; the table above): "
+    "round-3 patterns on the same batch for comparison: airstrike P 0.89 R 0.77 (31), "
+    "shelling P 0.81 R 0.57 (23), armed_clash P 0.43 R 0.50 (20), cross_border_attack "
+    "P 0.00 R 0.00 (8)",
 ]
 PERFORMANCE = [
     "`.venv/bin/python bench/bench_scoring.py`, 10,000 archive items (mean 325 characters), "
@@ -97,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=default_model_path().parent)
     parser.add_argument("--no-compare", action="store_true", help="fit only the chosen design")
     parser.add_argument("--design", choices=sorted(DESIGNS), default=DEFAULT_DESIGN)
+    parser.add_argument("--refresh-card", action="store_true",
+                        help="no training: re-measure the saved model's signals, rewrite its card")
     args = parser.parse_args(argv)
     if not (args.data / "corpora").is_dir():
         print(f"error: {args.data}/corpora not found (pass --data)", file=sys.stderr)
@@ -106,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     def progress(stage: str, fraction: float) -> None:
         print(f"[{time.monotonic() - started:6.1f}s {fraction:4.0%}] {stage}", flush=True)
 
+    if args.refresh_card:
+        path = args.out / f"{ARTIFACT_PREFIX}{args.version}.skops"
+        refresh_card(path, args.data)
+        print(f"refreshed {card_path(path)} and MODEL_CARD.md (model unchanged)")
+        return 0
     compare = () if args.no_compare else tuple(DESIGNS)
     model, card = train(
         args.data, seed=args.seed, progress=progress, design=args.design, compare_with=compare
@@ -113,19 +153,34 @@ def main(argv: list[str] | None = None) -> int:
     path, digest = save_model(model, args.out, version=args.version, card=card)
     scorer = load_model(path)
     progress("measuring signals and calm archive news", 1.0)
-    card["signal_sample"] = signal_sample_metrics(scorer, args.data)
-    card["archive_disasters"] = archive_calm_share(scorer, args.data)
-    card["notes"] = LIMITATIONS
-    card["hyperparameter_search"] = HYPERPARAMETER_SEARCH
-    card["signal_heldout_history"] = HELDOUT_HISTORY
-    if args.design == DEFAULT_DESIGN:
-        card["design_choice"] = DESIGN_CHOICE
-    card["performance"] = PERFORMANCE
+    _document(card, scorer, args.data, design=args.design)
     path, digest = save_model(model, args.out, version=args.version, card=card)
     scorer = load_model(path)
     (args.out / "MODEL_CARD.md").write_text(render_model_card(scorer.card))
     print(f"saved {path} sha256={digest} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0
+
+
+def _document(card: dict[str, object], scorer: Scorer, data_dir: Path, *, design: str) -> None:
+    """The card's measured and written parts that do not come from training."""
+    card["signal_sample"] = signal_sample_metrics(scorer, data_dir)
+    card["archive_disasters"] = archive_calm_share(scorer, data_dir)
+    card["notes"] = LIMITATIONS
+    card["hyperparameter_search"] = HYPERPARAMETER_SEARCH
+    card["signal_heldout_history"] = HELDOUT_HISTORY
+    if design == DEFAULT_DESIGN:
+        card["design_choice"] = DESIGN_CHOICE
+    card["performance"] = PERFORMANCE
+
+
+def refresh_card(model_path: Path, data_dir: Path) -> None:
+    """Re-measure signals (patterns change without retraining) and rewrite the card json and
+    MODEL_CARD.md next to the artifact. The artifact and its sha256 are untouched."""
+    scorer = load_model(model_path)
+    card = dict(scorer.card)
+    _document(card, scorer, data_dir, design=str(card.get("design", DEFAULT_DESIGN)))
+    card_path(model_path).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+    (model_path.parent / "MODEL_CARD.md").write_text(render_model_card(load_model(model_path).card))
 
 
 if __name__ == "__main__":

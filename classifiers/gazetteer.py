@@ -302,7 +302,9 @@ def countries_in(text: str) -> list[str]:
 def countries_in_texts(texts: Sequence[str]) -> list[list[str]]:
     """countries_in for each text of a batch, with one regex scan over all of them."""
     names = gazetteer()
-    found: list[dict[str, None]] = [{} for _ in texts]
+    # Only texts with a match get a dict: a batch's worth of empty containers would cost more
+    # in garbage collection than the scan itself.
+    found: dict[int, dict[str, None]] = {}
     ends = list(accumulate(len(text) + 1 for text in texts))  # separator after each text
     joined = _SEPARATOR.join(texts)
     row = 0
@@ -311,5 +313,5 @@ def countries_in_texts(texts: Sequence[str]) -> list[list[str]]:
         if start == 0 or not joined[start - 1].isalnum():
             while start >= ends[row]:
                 row += 1
-            found[row].update(dict.fromkeys(names[match.group()]))
-    return [list(codes) for codes in found]
+            found.setdefault(row, {}).update(dict.fromkeys(names[match.group()]))
+    return [list(found[row]) if row in found else [] for row in range(len(texts))]

@@ -53,7 +53,7 @@ class TextItem:
         return self.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # no per-instance __dict__: a batch makes thousands
 class Score:
     id: str
     escalation: float
@@ -177,22 +177,32 @@ class Scorer:
         deescalation = quad[:, self._cooperation].sum(axis=1)
         evidence = pattern_evidence(texts)
         relevance = 1.0 - quad[:, QUAD_CLASSES.index("neutral")]
-        signals = combine_with_model(evidence, relevance, escalation).tolist()
         explanations = self._explanations(features)
-        quad_rows = np.round(quad, _DIGITS).tolist()
+        countries = countries_in_texts(texts)
+        # Column lists, then one short-lived tuple per item: a list per item held until the
+        # end would survive into the oldest garbage-collector generation, and a batch's worth
+        # of those makes the collector walk the whole heap (it cost as much as the signals).
+        quad_rows = zip(*np.round(quad, _DIGITS).T.tolist(), strict=True)
+        signal_columns = combine_with_model(evidence, relevance, escalation).T.tolist()
+        signal_rows = zip(*signal_columns, strict=True)
         escalation_list = np.round(escalation, _DIGITS).tolist()
         deescalation_list = np.round(deescalation, _DIGITS).tolist()
-        countries = countries_in_texts(texts)
         return [
             Score(
                 id=item.id,
-                escalation=escalation_list[i],
-                deescalation=deescalation_list[i],
-                quad=dict(zip(QUAD_CLASSES, quad_rows[i], strict=True)),
-                signals=dict(zip(SIGNALS, signals[i], strict=True)),
-                countries=countries[i],
-                explanation=explanations[i],
+                escalation=escalation_value,
+                deescalation=deescalation_value,
+                quad=dict(zip(QUAD_CLASSES, quad_row, strict=True)),
+                signals=dict(zip(SIGNALS, signal_row, strict=True)),
+                countries=item_countries,
+                explanation=explanation,
                 model_version=self.version,
             )
-            for i, item in enumerate(items)
+            for (
+                item, escalation_value, deescalation_value, quad_row, signal_row, item_countries,
+                explanation,
+            ) in zip(
+                items, escalation_list, deescalation_list, quad_rows, signal_rows, countries,
+                explanations, strict=True,
+            )
         ]
