@@ -1,0 +1,43 @@
+"""The tools behind the signal figures: drawing annotation batches and refreshing the card."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from classifiers.annotation_batches import STRATA, draw
+from classifiers.artifacts import card_path, default_model_path, load_model
+from classifiers.build_default import refresh_card
+from classifiers.model_card import ANNOTATIONS
+
+
+def test_draw_is_reproducible_and_never_repeats_annotated_or_excluded_items(
+    shared_data_dir: Path,
+) -> None:
+    annotated = {json.loads(line)["id"] for line in ANNOTATIONS.read_text().splitlines() if line}
+    first = draw(shared_data_dir, seed=11)
+    assert first == draw(shared_data_dir, seed=11)
+    assert len(first) == sum(size for *_, size in STRATA)
+    ids = [item["id"] for item in first]
+    assert len(set(ids)) == len(ids) and not set(ids) & annotated
+    excluded = frozenset(ids[:50])
+    again = draw(shared_data_dir, seed=11, exclude=excluded)
+    assert not {item["id"] for item in again} & excluded
+
+
+def test_refresh_card_rewrites_figures_but_not_the_model(
+    shared_data_dir: Path, tmp_path: Path
+) -> None:
+    model = tmp_path / default_model_path().name
+    shutil.copy(default_model_path(), model)
+    shipped_card = json.loads(card_path(default_model_path()).read_text())
+    stale = {**shipped_card, "signal_sample": {}, "performance": ["stale"]}
+    card_path(model).write_text(json.dumps(stale))
+    refresh_card(model, shared_data_dir)
+    card = json.loads(card_path(model).read_text())
+    assert card["sha256"] == shipped_card["sha256"] and card["version"] == shipped_card["version"]
+    assert card["signal_sample"]["heldout"]["items"] > 200
+    assert card["performance"] != ["stale"]
+    assert "## Signals on our annotated archive sample" in (tmp_path / "MODEL_CARD.md").read_text()
+    assert load_model(model).sha256 == shipped_card["sha256"]  # still loads, hash still pinned
