@@ -94,26 +94,44 @@ def poll_once(
     ignore_schedule: bool = False,
     owner: str | None = None,
 ) -> PollReport:
-    """Polls every due feed (or every enabled feed with `ignore_schedule`) once."""
+    """Polls every due feed (or, with `ignore_schedule`, up to a batch of enabled feeds) once.
+
+    Feeds are claimed a batch (`poll_batch_size`) at a time so memory stays bounded; while
+    batches come back full, more feeds are due and the next batch follows at once, until one
+    poll interval has been spent (then the next scheduled run takes over). Waiting for the next
+    run instead capped a worker at one batch per interval: 17 feeds/s at the defaults, half of
+    what 10,000 feeds at the 300 s minimum interval need."""
     owner = owner or lease_owner()
     started = now()
-    with session_scope(engine) as session:
-        claimed = [
-            ClaimedFeed(f.id or 0, f.url, f.etag, f.last_modified, f.check_interval_s)
-            for f in feed_store.claim_due(
-                session,
-                owner=owner,
-                now=started,
-                lease_s=settings.lease_s,
-                limit=settings.poll_batch_size,
-                ignore_schedule=ignore_schedule,
-            )
-        ]
     report = PollReport()
-    if claimed:
-        poller = _Poller(engine, settings, scorer, now, rng or random.Random(), owner)
-        report = asyncio.run(poller.run(claimed))
-    report.duration_s = (now() - started).total_seconds()
+
+    def elapsed(since: datetime) -> float:
+        return (now() - since).total_seconds()
+
+    while True:
+        with session_scope(engine) as session:
+            claimed = [
+                ClaimedFeed(f.id or 0, f.url, f.etag, f.last_modified, f.check_interval_s)
+                for f in feed_store.claim_due(
+                    session,
+                    owner=owner,
+                    now=now(),
+                    lease_s=settings.lease_s,
+                    limit=settings.poll_batch_size,
+                    ignore_schedule=ignore_schedule,
+                )
+            ]
+        if claimed:
+            poller = _Poller(engine, settings, scorer, now, rng or random.Random(), owner)
+            batch = asyncio.run(poller.run(claimed))
+            report.outcomes.extend(batch.outcomes)
+            report.offline = report.offline or batch.offline
+        # Feeds polled in this run are scheduled ahead, so the next claim finds other feeds;
+        # with `ignore_schedule` it would find the same ones again. Offline: stop trying.
+        full = len(claimed) == settings.poll_batch_size and not report.offline
+        if ignore_schedule or not full or elapsed(started) >= settings.poll_every_s:
+            break
+    report.duration_s = elapsed(started)
     telemetry.record_poll((o.result for o in report.outcomes), new_articles=report.new_articles)
     return report
 

@@ -102,6 +102,27 @@ def test_not_due_feeds_are_left_alone(
     assert server.count("/rss.xml") == 1
 
 
+def test_full_batches_follow_each_other_within_one_run(
+    engine: Engine, settings: Settings, server: FeedServer
+) -> None:
+    # Seven due feeds, batches of three: one run polls them all (3 + 3 + 1), each once,
+    # instead of leaving four for the next runs.
+    for i in range(7):
+        server.static(f"/f{i}.xml", rss((f"g{i}", f"https://o{i}.example/a", f"Story {i}", "")))
+        add_feed(engine, server.url(f"/f{i}.xml"))
+    small = settings.model_copy(update={"poll_batch_size": 3})
+
+    report = poll(engine, small, T0)
+
+    assert len(report.outcomes) == 7  # type: ignore[attr-defined]
+    assert all(server.count(f"/f{i}.xml") == 1 for i in range(7))
+    assert poll(engine, small, T0 + timedelta(seconds=1)).outcomes == []  # type: ignore[attr-defined]
+    # With the whole interval spent after a batch, the run hands over to the next run.
+    spent = small.model_copy(update={"poll_every_s": 0.0})
+    report = poll(engine, spent, T0 + timedelta(days=2))
+    assert len(report.outcomes) == 3
+
+
 def test_syndicated_story_is_one_article_with_two_sources(
     engine: Engine, settings: Settings, server: FeedServer
 ) -> None:
