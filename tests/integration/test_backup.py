@@ -102,7 +102,10 @@ def populate(engine: Engine, settings: Settings, source_models: Path) -> None:
         feeds.static(
             "/tolo.xml", rss("tolonews.com", [(OPEN_WAR[0][0] + " - TOLO", OPEN_WAR[0][1])])
         )
-        feeds.static("/sport.xml", rss("sport.example", [("Cup final tonight", "Football.")]))
+        feeds.static(
+            "/sport.xml",
+            rss("sport.example", [("Cup final tonight", "Football."), ("Rain delays", "Tennis.")]),
+        )
         with session_scope(engine) as session:
             model_ops.ensure_default(session, now=T0)
             enable_preset(session, SLUG, now=T0)
@@ -130,10 +133,13 @@ def populate(engine: Engine, settings: Settings, source_models: Path) -> None:
     with session_scope(engine) as session:
         alert = session.exec(select(Alert)).one()
         assert alert.level == "critical" and alert.evidence
-        article_id = session.exec(select(Article.id)).first()
+        # A story that is not evidence, so a light export keeps it for its label alone.
+        article_id = session.exec(
+            select(Article.id).where(Article.title == "Cup final tonight")
+        ).one()
         session.add(
             Label(
-                article_id=article_id or 0,
+                article_id=article_id,
                 quad="material_conflict",
                 signals=["airstrike"],
                 author="test",
