@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy.engine import Engine
 
 from service.config import Settings
 from service.db import make_engine
 from service.migrate import upgrade
+from tests.support.databases import postgres_schema, postgres_unavailable
 
-PG_ADMIN_DSN = os.environ.get("CEASEWATCH_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
-def _postgres_available() -> str | None:
-    try:
-        with psycopg.connect(PG_ADMIN_DSN, connect_timeout=3):
-            return None
-    except psycopg.Error as exc:
-        return f"PostgreSQL at {PG_ADMIN_DSN} is not reachable: {exc}"
-
-
 @pytest.fixture(scope="session")
 def postgres_reason() -> str | None:
-    return _postgres_available()
+    return postgres_unavailable()
 
 
 def shared_data() -> Path:
@@ -47,18 +36,8 @@ def database_url(
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ceasewatch.db'}"
         return
-    if postgres_reason:
-        if os.environ.get("CEASEWATCH_REQUIRE_POSTGRES") == "1":
-            pytest.fail(postgres_reason)
-        pytest.skip(postgres_reason)
-    # A schema per test keeps tests apart without the cost of CREATE DATABASE.
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    base = PG_ADMIN_DSN.replace("postgresql://", "postgresql+psycopg://", 1)
-    yield f"{base}?options=-csearch_path%3D{schema}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with postgres_schema(postgres_reason) as url:
+        yield url
 
 
 @pytest.fixture

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import random
 import shutil
 import tarfile
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
@@ -42,8 +39,8 @@ from service.ops.restore import ArchiveError, import_archive
 from service.ops.watches import enable_preset
 from service.store import backup as backup_store
 from service.store import feeds as feed_store
-from tests.conftest import PG_ADMIN_DSN
 from tests.integration.test_alert_lifecycle import CLASHES, OPEN_WAR
+from tests.support.databases import postgres_schema
 from tests.support.feed_server import FeedServer
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -70,17 +67,8 @@ def other_url(database_url: str, tmp_path: Path, postgres_reason: str | None) ->
     if database_url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'target.db'}"
         return
-    if postgres_reason:
-        if os.environ.get("CEASEWATCH_REQUIRE_POSTGRES") == "1":
-            pytest.fail(postgres_reason)
-        pytest.skip(postgres_reason)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    base = PG_ADMIN_DSN.replace("postgresql://", "postgresql+psycopg://", 1)
-    yield f"{base}?options=-csearch_path%3D{schema}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with postgres_schema(postgres_reason) as url:
+        yield url
 
 
 @pytest.fixture

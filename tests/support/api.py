@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import psycopg
-import pytest
 import uvicorn
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
@@ -35,8 +31,8 @@ from service.store import deliveries as delivery_store
 from service.store import feeds as feed_store
 from service.store import watches as watch_store
 from service.webhooks import signing
-from tests.conftest import PG_ADMIN_DSN
 from tests.integration.test_alert_lifecycle import CLASHES, OPEN_WAR
+from tests.support.databases import postgres_schema, postgres_unavailable
 
 ADMIN = "admin-key-for-tests-0123456789"
 # Loopback: refused as a webhook target unless private targets are allowed, and nothing listens
@@ -191,23 +187,8 @@ def fresh_database(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'ceasewatch.db'}"
         return
-    try:
-        with psycopg.connect(PG_ADMIN_DSN, connect_timeout=3):
-            pass
-    except psycopg.Error as exc:
-        reason = f"PostgreSQL at {PG_ADMIN_DSN} is not reachable: {exc}"
-        if os.environ.get("CEASEWATCH_REQUIRE_POSTGRES") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    base = PG_ADMIN_DSN.replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        yield f"{base}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with postgres_schema(postgres_unavailable()) as url:
+        yield url
 
 
 def settings_for(database_url: str, folder: Path, **changes: object) -> Settings:
