@@ -143,7 +143,10 @@ def label_page(
     elif training:
         message = "Training a candidate; it appears beside the active model when it is ready."
     elif promoted:
-        message = f"{promoted} is now the active model; new stories are scored with it."
+        # Said only when true: the version comes from the URL, which anyone can send a link to.
+        active = model_ops.active_version(session)
+        if active is not None and active.version == promoted:
+            message = f"{promoted} is now the active model; new stories are scored with it."
     return _page(request, session, ctx, who, message=message)
 
 

@@ -302,11 +302,14 @@ def _record_one(
             error=(result.error or "")[:1000] or None,
         ),
     )
+    # Our lease may have run out mid-send and another worker be sending it too. A row already
+    # delivered stays as it was (the attempt above is the only trace of a late duplicate).
+    if delivery.status == "delivered":
+        if delivery.lease_owner == owner:
+            delivery.lease_owner, delivery.lease_until = None, None
+        return delivery.status
     delivery.attempts += 1
     delivery.last_status, delivery.last_error = result.status, result.error
-    # Our lease may have run out mid-send and another worker be sending it too: a delivered
-    # row needs no lease whoever holds it, and a late duplicate's failure changes nothing.
-    already_delivered = delivery.status == "delivered"
     if delivery.lease_owner == owner or result.outcome == "ok":
         delivery.lease_owner, delivery.lease_until = None, None
     if result.outcome == "ok":
@@ -314,8 +317,8 @@ def _record_one(
         subscription.consecutive_failures = 0
         subscription.failing_since = subscription.circuit_open_until = None
         return delivery.status
-    if already_delivered:
-        return delivery.status
+    if delivery.lease_owner is not None:
+        return delivery.status  # another worker holds it now; its outcome decides
     _count_failure(subscription, now=now, settings=settings)
     if result.outcome == "retry":
         delay = retry.next_delay_s(delivery.attempts, retry_after_s=result.retry_after_s, rng=rng)

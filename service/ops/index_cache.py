@@ -20,8 +20,8 @@ request that finds nobody computing computes, so a lone client always sees the n
 Anything else that touches the inputs (a source deleted by retention, which prunes only
 articles far older than the window; a transaction committed out of id order on PostgreSQL) is
 seen at the latest after `ttl_s`. The cache is per process; every entry is keyed by the
-database URL, the watch and its half-life, so a changed watch or another database never reads
-another's figures.
+database URL, the watch and its half-life, so another database or a new half-life never reads
+another's figures; other edits to a watch (terms, parties) show within the 30 s refresh.
 """
 
 from __future__ import annotations

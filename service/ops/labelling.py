@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from classifiers.artifacts import card_path
@@ -85,6 +86,8 @@ def queue(session: Session, *, limit: int = 20, pool: int = POOL) -> list[QueueI
     inputs = label_store.ranking_inputs(session, [score_id for _, score_id in candidates])
     ranked = []
     for _, score_id in candidates:  # newest first; the sort below is stable
+        if score_id not in inputs:
+            continue  # pruned between the two reads
         escalation, quad = inputs[score_id]
         value, reason = uncertainty(escalation, quad)
         ranked.append((value, score_id, reason))
@@ -94,6 +97,8 @@ def queue(session: Session, *, limit: int = 20, pool: int = POOL) -> list[QueueI
     outlets = article_store.outlets_by_story(session, [a.id or 0 for a, _ in shown.values()])
     items = []
     for value, score_id, reason in top:
+        if score_id not in shown:
+            continue  # pruned between the reads
         article, score = shown[score_id]
         items.append(
             QueueItem(article, score, sorted(outlets.get(article.id or 0, ())), value, reason)
@@ -117,8 +122,11 @@ def add_label(
     label = Label(
         article_id=article_id, quad=quad, signals=list(signals), author=author, created_at=now
     )
-    session.add(label)
-    session.flush()
+    try:
+        with session.begin_nested():  # a savepoint: the caller's session stays usable
+            session.add(label)
+    except IntegrityError:  # the retention prune deleted the story a moment ago
+        raise NotFound(f"no article with id {article_id}") from None
     return label
 
 
