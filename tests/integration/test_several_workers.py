@@ -8,6 +8,7 @@ worker would claim the same feed or delivery mid-way and do it again.
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from datetime import timedelta
@@ -22,12 +23,13 @@ from service.clock import utcnow
 from service.config import Settings
 from service.db import is_transient, make_engine, session_scope
 from service.jobs import run_recorded
-from service.models import Article, Attribution, Delivery, Feed, JobHealth
+from service.models import Article, Attribution, Delivery, DeliveryAttempt, Feed, JobHealth
 from service.ops.alerts import evaluate_watches
-from service.ops.deliver import DeliveryReport, deliver_due
+from service.ops.deliver import DeliveryReport, Outgoing, deliver_due, record
 from service.ops.poll import PollReport, poll_once
 from service.ops.watches import enable_preset
 from service.store import feeds as feed_store
+from service.webhooks.sender import SendResult
 from tests.integration.test_delivery import event, subscribe
 from tests.integration.test_poll import STRIKE, rss
 from tests.support.feed_server import FeedServer, Response, wait_for
@@ -170,3 +172,40 @@ def test_a_deadlock_is_told_apart_from_an_outage(engine: Engine) -> None:
     finally:
         away.dispose()
     assert not is_transient(outage.value)  # a database that is away is not retried at once
+
+
+def test_late_duplicate_results_do_not_rewrite_a_delivery(
+    engine: Engine, settings: Settings
+) -> None:
+    # Two workers sent the same delivery (the first one's lease ran out mid-send). Whatever
+    # the late one reports, a delivered row stays delivered, and a failure reported on a
+    # delivery another worker now holds does not decide its fate.
+    with WebhookReceiver("whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") as rx:
+        subscribe(engine, settings, rx, "/desk")
+        event(engine, "alert.firing", alert_id=1, at=utcnow())
+    with session_scope(engine) as session:
+        row = session.exec(select(Delivery)).one()
+        item = Outgoing(row.id or 0, row.subscription_id, "http://x.invalid/", "msg", b"{}", ())
+    failed = SendResult(500, 0.1, "", "HTTP 500", None, "retry")
+    ok = SendResult(200, 0.1, "", None, None, "ok")
+    rng = random.Random(1)
+    now = utcnow()
+
+    with session_scope(engine) as session:  # another worker holds it now
+        held = session.get(Delivery, item.delivery_id)
+        assert held is not None
+        held.lease_owner, held.lease_until = "other", now + timedelta(minutes=1)
+    assert record(engine, [(item, failed)], now, rng, "late", settings) == ["pending"]
+    with session_scope(engine) as session:
+        held = session.get(Delivery, item.delivery_id)
+        assert held is not None and held.lease_owner == "other" and held.next_attempt_at <= now
+
+    assert record(engine, [(item, ok)], now, rng, "other", settings) == ["delivered"]
+    later = now + timedelta(seconds=5)
+    assert record(engine, [(item, failed)], later, rng, "late", settings) == ["delivered"]
+    assert record(engine, [(item, ok)], later, rng, "late", settings) == ["delivered"]
+    with session_scope(engine) as session:
+        done = session.get(Delivery, item.delivery_id)
+        assert done is not None
+        assert done.status == "delivered" and done.delivered_at == now and done.last_error is None
+        assert len(session.exec(select(DeliveryAttempt)).all()) == 4  # every answer on record
