@@ -96,17 +96,25 @@ def _page(
     return HTMLResponse(body, status_code=status_code)
 
 
-def _refused(
-    request: Request, session: Session, ctx: AppContext, who: SignedIn, problem: str
-) -> HTMLResponse:
-    return _page(
-        request,
-        session,
-        ctx,
-        who,
-        error=f"Refused: {problem}. Reload this page and try again.",
-        status_code=403,
-    )
+def _operator_posting(
+    request: Request, session: Session, ctx: AppContext, csrf: str
+) -> SignedIn | Response:
+    """The operator behind a form POST, else the page saying why not (every POST checks its
+    CSRF token after the role)."""
+    who = _operator(request, session)
+    if isinstance(who, Response):
+        return who
+    problem = csrf_problem(request, who, csrf)
+    if problem:
+        return _page(
+            request,
+            session,
+            ctx,
+            who,
+            error=f"Refused: {problem}. Reload this page and try again.",
+            status_code=403,
+        )
+    return who
 
 
 def _back(**message: str) -> RedirectResponse:
@@ -160,12 +168,9 @@ def label_article(
     quad: Annotated[str, Form()] = "",
     signals: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    who = _operator(request, session)
+    who = _operator_posting(request, session, ctx, csrf)
     if isinstance(who, Response):
         return who
-    problem = csrf_problem(request, who, csrf)
-    if problem:
-        return _refused(request, session, ctx, who, problem)
     try:  # the labels API's own schema, so both paths accept exactly the same labels
         body = LabelIn(quad=quad or None, signals=signals or [])
     except ValidationError as exc:
@@ -195,12 +200,9 @@ def retrain(
     ctx: ContextDep,
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    who = _operator(request, session)
+    who = _operator_posting(request, session, ctx, csrf)
     if isinstance(who, Response):
         return who
-    problem = csrf_problem(request, who, csrf)
-    if problem:
-        return _refused(request, session, ctx, who, problem)
     settings = ctx.settings
     try:
         trainer(request).start(
@@ -219,12 +221,9 @@ def promote(
     csrf: Annotated[str, Form()] = "",
     version: Annotated[str, Form()] = "",
 ) -> Response:
-    who = _operator(request, session)
+    who = _operator_posting(request, session, ctx, csrf)
     if isinstance(who, Response):
         return who
-    problem = csrf_problem(request, who, csrf)
-    if problem:
-        return _refused(request, session, ctx, who, problem)
     try:
         # Its own unit of work, committed before the process swaps its loaded model, so the
         # refresh below reads the promotion (and the scheduler scores with it from now on).
