@@ -52,7 +52,7 @@ _NO_OTHER_WEAPON = (
 )
 # Armed actors: what "X fought Y" needs on one side to be fighting rather than a metaphor.
 FORCES = (
-    r"(?:troops|forces|soldiers|fighters|militants|rebels|insurgents|militias?|militiamen"
+    r"(?:troops|forces|soldiers|fighters|militants|rebels|insurgents|militias?|militiamen|generals"
     r"|paramilitar\w*|army|armies|gunmen|jihadists|guerrillas?|commandos|marines|infantry"
     r"|units?|brigades?|battalions?|hamas|hezbollah|taliban|houthis?|wagner|rsf|saf|idf|m23"
     r"|al-shabaab|shabaab|isis|isil|jnim|pkk|ttp)"
@@ -119,6 +119,8 @@ ARMED_CONTEXT = (
     r"|israeli|russian|ukrainian|enemy|rebel|ground|special|allied|coalition|opposition|sudanese"
     r"|pro-[\w-]+) forces)\b"
 )
+# Bombardment and pummelling are war also where only the war or its theatre is named.
+WAR_CONTEXT = r"\b(?:war|wartime|gaza|ukraine|kyiv)\b|" + ARMED_CONTEXT
 
 # Patterns run on lower-cased text. A pattern may name two signals: "border clashes" is a
 # cross-border attack AND an armed clash.
@@ -155,6 +157,18 @@ PATTERNS: tuple[Pattern, ...] = (
         r"{0,2}(?:artillery shells|shells|missiles|rockets|munitions|bombs|drones))?\b",
         r"\b(?:space|satellite|spy satellite|research|weather) rockets?\b",
         r"\brockets? (?:lab|launch(?:es|ed)?|carrying|engine|fuel|failure|company)\b",
+        # Round 6. Police against protesters is not fighting between armed forces.
+        r"\bpolice (?:[\w'-]+ ){0,2}clash\w* with (?:[\w'-]+ ){0,2}(?:protesters|demonstrators"
+        r"|crowds?|fans|rioters|students|migrants|activists)\b",
+        r"\b(?:police and (?:protesters|demonstrators)|(?:protesters|demonstrators) and police)"
+        r" (?:[\w'-]+ ){0,1}clash\w*",
+        # Shells by calibre or in a list of weapons are supplies, not fire.
+        r"\b(?:105|120|122|125|152|155|203)(?:-| )?mm (?:artillery )?(?:shells|rounds|ammunition)\b",
+        r"\b(?:weapons|arms|ammunition|munitions|equipment|bombs),? (?:and|or) (?:[\w'-]+ ){0,1}"
+        r"(?:artillery )?shells\b",
+        # Labour strikes: "teachers to strike on Tuesday".
+        r"\b(?:teachers|nurses|doctors|workers|staff|unions?|employees|drivers|pilots|actors"
+        r"|writers|miners|dockers|members|walkouts?) (?:[\w'-]+ ){0,3}(?:strike|strikes|striking)\b",
     )),
     # --- cross-border attacks named by who and where (listed before the general patterns) ---
     Pattern("airstrike+cross_border_attack", STRONG, (
@@ -169,6 +183,7 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:lebanon|syria) (?:air ?)?strikes?\b",
         r"\b(?:drones?|drone (?:strikes?|attacks?)|air ?strikes?|strikes?)" + _TO_RUSSIA,
         r"\b(?:moscow|belgorod|kursk|bryansk|kremlin) (?:drone (?:strikes?|attacks?)|drones?)\b",
+        r"\bair (?:assaults?|attacks?)" + _TO_RUSSIA,
     )),
     Pattern("shelling+cross_border_attack", STRONG, (
         r"\b(?:rockets?|missiles?|mortars?|projectiles?|shells?) (?:[\w'-]+ ){0,3}(?:from|out of)"
@@ -189,6 +204,10 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|villages?|towns?))\b",
         r"\b(?:missiles?|rockets?) (?:[\w'-]+ ){0,4}(?:at|on|toward|towards) (?:[\w'-]+ ){0,2}"
         r"(?:ships?|vessels?|tankers?|shipping|warships?|destroyers?)\b",
+        r"\b(?:rockets?|missiles?|fire|shells) (?:fly|flying|flew|fired|exchanged|traded)? ?between"
+        r" (?:[\w'-]+ ){0,1}(?:lebanon|hezbollah|gaza|syria) and israel\b",
+        r"\b(?:rockets?|missiles?|fire|shells) (?:fly|flying|flew|fired|exchanged|traded)? ?between"
+        r" israel and (?:[\w'-]+ ){0,1}(?:lebanon|hezbollah|gaza|syria)\b",
     )),
     Pattern("shelling+cross_border_attack", STRONG, (
         r"\b(?:missiles?|rockets?) (?:[\w'-]+ ){0,2}(?:strikes?|hits?|struck|landed in|lands in) "
@@ -243,7 +262,17 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|israeli)\b",
         r"\b(?:incursions?|infiltrations?) (?:[\w'-]+ ){0,2}(?:into|across|over)\b"
         r"(?! (?:[\w'-]+ ){0,3}(?:air defen[cs]e|adiz|airspace))",
-        r"\b(?:attacks?|raids?|incursions?|sabotage)" + _TO_RUSSIA,
+        r"\b(?:attacks?|raids?|incursions?|sabotage|assaults?)" + _TO_RUSSIA,
+        # Not Moscow: "Moscow continues attacks" names the Russian state.
+        r"\b(?:belgorod|kursk|bryansk) (?:[\w'-]+ ){0,1}(?:attacks?|strikes?|shelling"
+        r"|assault|raids?|incursions?)\b",
+        # A state attacking another by name: "Israel attacks Iran".
+        r"\b(?:israel|israeli|israel's|us|u\.s\.|american|turkey|turkish|iran|iranian|pakistan"
+        r"|pakistani|afghan|afghanistan) (?:[\w'-]+ ){0,1}(?:attacks|attacked|strikes|struck"
+        r"|bombs|bombed|hits|hit|raids|raided) (?:[\w'-]+ ){0,1}(?:iran|syria|lebanon|iraq|yemen"
+        r"|pakistan|afghanistan)\b",
+        r"\b(?:saboteurs|militants|gunmen|fighters|attackers|commandos|raiders) (?:[\w'-]+ ){0,1}"
+        r"(?:cross\w*|infiltrat\w*) (?:[\w'-]+ ){0,2}border\b",
     )),
     # "Killed on October 7" means the Hamas attack in 2023 news about Israel or Gaza.
     Pattern("cross_border_attack", STRONG, (r"\bon (?:oct\.? 7|october 7(?:th)?|7 october)\b",),
@@ -266,13 +295,14 @@ PATTERNS: tuple[Pattern, ...] = (
         r"(?! sirens?| alerts?| defen[cs]e| shelters?)",
         r"\bairstrik\w*", r"\baerial (?:bombardment|attacks?|strikes?|bombing|assault|barrage"
         r"|campaign|offensive)",
-        r"\bair (?:campaign|offensive|assault)\b",
+        r"\bair (?:campaign|offensive|assault)\b", r"\bdrone (?:assaults?|barrages?|swarms?)\b",
         r"\b(?:warplanes?|fighter jets?|jets|drones?|helicopter gunships?|helicopters?|gunships?"
         r"|aircraft) " + _GAP + AIRSTRIKE_VERBS + r"\b",
         r"\bhelicopters? (?:[\w'-]+ )?(?:fired|opened fire|strafed)\b",
         r"\b(?:junta|regime|government|gov't) (?:[\w'-]+ )?(?:bomb\w*|air ?strikes?|warplanes?"
         r"|jets)\b",
-        r"\b" + ACTORS + r" " + _GAP + r"(?:bomb(?:s|ed|ing|ings)?|strikes?|struck|bombardment)\b"
+        r"\b" + ACTORS + r" " + _GAP + r"(?:bomb(?:s|ed|ing|ings)?|strikes?|struck|bombardment"
+        r"|bombard(?:s|ed|ing)?)\b"
         r"(?! (?:workers|action|deal|a deal))" + _NO_OTHER_WEAPON,
         r"\b(?:under|by) " + ACTORS + r" (?:bombs|bombing|bombings|strikes|bombardment)\b",
         r"\b(?:intense|heavy|relentless|constant|continued|continuous|non-stop|nonstop|incessant"
@@ -287,7 +317,12 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bdrones? (?:[\w'-]+ ){0,3}(?:attacks?|strikes?|hit|struck|target\w*|slammed|crashed into"
         r"|damag\w*|kill\w*|wound\w*|injur\w*)\b",
         r"\bstrikes? (?:on|hit|hits|kill\w*|flatten\w*|target\w*|pound\w*|destroy\w*|level\w*"
-        r"|damag\w*|wound\w*|injur\w*) ",
+        r"|damag\w*|wound\w*|injur\w*|devastat\w*|raz\w*) ",
+        # Russian attacks on Ukrainian cities come from the air (missiles are matched as well).
+        r"\b(?:russia|russian|russia's) (?:(?!(?:missiles?|rockets?|artillery|shelling|ground)\b)"
+        r"[\w'-]+ ){0,3}(?:attacks?|assaults?|barrages?|waves? of attacks) (?:on|against)"
+        r" (?:[\w'-]+ ){0,2}(?:kyiv|kiev|odesa|odessa|kharkiv|lviv|dnipro|ukraine's capital"
+        r"|the ukrainian capital)\b",
         r"\b(?:relentless|indiscriminate|retaliatory|punishing|precision|pre-emptive|preemptive"
         r"|deadly|lethal|targeted|israeli|russian) strikes\b(?! (?:workers|action))",
         r"\bstrikes (?:continue|continued|intensif\w*|resum\w*|rage)\b",
@@ -307,7 +342,7 @@ PATTERNS: tuple[Pattern, ...] = (
     # describes an air campaign (Gaza); artillery is usually named as such.
     Pattern("airstrike", WEAK, (
         r"\bbombard(?:ment|ments|ed|s|ing)?\b", r"\bpummel\w*",
-    ), ARMED_CONTEXT),
+    ), WAR_CONTEXT),
     Pattern("airstrike", WEAK, (
         r"\bbomb(?:s|ed|ing) (?:the |a )?(?:[\w'-]+ )?(?:gaza|city|cities|camps?|towns?|villages?"
         r"|houses?|homes?|hospitals?|schools?|neighbou?rhoods?|areas?|targets?|positions?)\b",
@@ -320,7 +355,9 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bhowitzers?\b",
         r"\bkatyusha",
         r"\bbarrages? of (?:[\w'-]+ ){0,2}(?:rockets|missiles|fire|shells|artillery)\b",
-        r"\btanks? (?:[\w'-]+ )?(?:fired|shelled)", r"\btank (?:fire|shells?|rounds?)\b",
+        r"\btanks? (?:[\w'-]+ ){0,3}(?:fired|shelled|hammer\w*|pound\w*|bombard\w*)",
+        r"\btank (?:fire|shells?|rounds?)\b",
+        r"\b(?:rockets?|missiles?) (?:fly|flying|flew|rain\w*|pour\w*)\b",
         r"\b(?:rocket|missile)s? (?:fire|attacks?|strikes?|barrages?|salvos?|hit|hits|struck"
         r"|slammed|landed|rained|fired at|fired from|fired into|fired towards?|launched at"
         r"|heading for)\b", r"\b(?:rockets|missiles) (?:were |have been )?(?:fired|launched)\b",
@@ -353,6 +390,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bfir(?:ed|es|ing) (?:[\w'-]+ ){0,3}(?:rockets?|missiles?|projectiles?|shells)",
         r"\blaunch(?:ed|es|ing)? (?:[\w'-]+ ){0,4}(?:rockets?|missiles?) (?:at|on|toward|towards"
         r"|against|targeting)\b",
+        # A salvo ("launched 122 missiles"); North Korea's tests are matched first, as mobilization.
+        r"\blaunch(?:ed|es|ing) (?:[\w'-]+ ){0,3}(?:rockets|missiles)\b",
         r"\bcruise missiles?\b", r"\bhimars\b", r"\biskanders?\b",
         r"\bkinzhals?\b", r"\bkalibrs?\b", r"\batacms\b", r"\bstorm shadows?\b",
         r"\b(?:down\w*|intercept\w*|shot down) (?:[\w'-]+ ){0,3}(?:missiles?|rockets?)\b",
@@ -361,7 +400,11 @@ PATTERNS: tuple[Pattern, ...] = (
         r"(?! (?:systems?|programm?e|production|stockpiles?|makers?))",
     )),
     # "Shelled" is also baseball, "mortar" also masonry.
-    Pattern("shelling", STRONG, (r"\bshell(?:ed|s)\b", r"\bmortars?\b"), ARMED_CONTEXT),
+    Pattern("shelling", STRONG, (
+        r"\bshell(?:ed|s)\b", r"\bmortars?\b",
+        r"\bshell (?:the |a |its )?(?:[\w'-]+ )?(?:city|cities|town|towns|village|villages|positions?"
+        r"|areas?|region|border)\b",
+    ), ARMED_CONTEXT),
     Pattern("shelling", WEAK, (r"\bpounded\b",), ARMED_CONTEXT),
     # --- fighting on the ground ---
     Pattern("armed_clash", STRONG, (
@@ -385,7 +428,16 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bkilled (?:in|during) (?:the )?(?:clashes|fighting|combat|battle|a gunfight"
         r"|a shoot-?out|an exchange of fire|a firefight|an ambush)\b",
         r"\b" + FORCES + r" (?:[\w'-]+ ){0,2}(?:battl\w*|fought|fighting|clash\w*|ambush\w*"
-        r"|repel\w*|repuls\w*|overr(?:an|un)|engag\w* in (?:fierce |heavy )?(?:fighting|combat))\b",
+        r"|repel\w*|repuls\w*|overr(?:an|un)|engag\w* in (?:fierce |heavy )?(?:fighting|combat)"
+        r"|offensive|counter-?offensive)\b",
+        # Fighting named by its enemy: "entered Gaza to fight Hamas".
+        r"\b(?:fight|fighting|fought|battl\w*|clash\w* with) (?:against )?(?:the )?(?:hamas"
+        r"|hezbollah|taliban|houthis?|wagner|rsf|m23|al-shabaab|isis|isil|boko haram|russian forces"
+        r"|ukrainian forces|israeli forces|russian troops|ukrainian troops|israeli troops)\b",
+        r"\b(?:israeli|israel's|russian|russia's|ukrainian|ukraine's|military|army|rebel|rebels'"
+        r"|army's|military's) (?:[\w'-]+ ){0,2}(?:ground |military )?(?:offensive|counter-?offensive)"
+        r" (?:on|in|against|into|near|around|toward|towards|approaches|continues|intensifies)\b",
+        r"\b(?:frontal|infantry|armou?red|amphibious|pre-dawn|dawn) (?:assaults?|attacks?)\b",
         r"\bground (?:and (?:rocket|air) )?(?:offensive|operations?|assaults?|invasion|incursions?"
         r"|raids?|war|combat|fighting)\b",
         r"\b(?:killed|died|wounded|injured|engaged|locked|fell) in (?:close )?combat\b",
@@ -439,13 +491,13 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bsink\w* (?:[\w'-]+ ){0,3}(?:boats?|ships?|vessels?|warships?)\b",
         r"\bdestr\w* (?:of )?(?:[\w'-]+ ){0,3}(?:boats?|tanks?|warships?|positions?)\b",
         r"\b(?:expand\w*|widen\w*|intensif\w*|escalat\w*|launch\w*|began|begins|started|starts"
-        r"|continu\w*|press\w*|step\w* up|push\w* (?:ahead|on) with) (?:its |their |the |a )?"
-        r"(?:[\w'-]+ ){0,2}(?:offensive|military operations?|ground operations?|assault"
-        r"|incursion)\b",
+        r"|continu\w*|press\w*|step\w* up|push\w* (?:ahead|on) with|mount\w*) (?:its |their |the |a )?"
+        r"(?:(?!(?:air|aerial|drone|missile|rocket)\b)[\w'-]+ ){0,2}(?:offensive|military"
+        r" operations?|ground operations?|offensive operations?|assault|incursion)\b",
         r"\b(?:encircled|surrounded|besieged) by (?:[\w'-]+ ){0,1}(?:forces|troops|tanks)\b",
         r"\b(?:clos\w*|tighten\w*) (?:the |a |its )?(?:ring|noose|encirclement) (?:around|on)\b",
         r"\b(?:troops|forces|tanks) (?:[\w'-]+ ){0,2}(?:encircl\w*|surround\w*|push\w* (?:deeper )?"
-        r"into|advanc\w* (?:on|into|toward|towards))\b",
+        r"into|advanc\w* (?:on|into|toward|towards)|clos\w* in on)\b",
         r"\bmilitary (?:operations?|offensive|assault) (?:in|on|against|into)\b",
         r"\b(?:attacks?|assaults?|fighting|battles?|pressure) (?:along|on|across) (?:the |a )?"
         r"(?:[\w'-]+ ){0,2}front ?lines?\b",
@@ -506,6 +558,10 @@ PATTERNS: tuple[Pattern, ...] = (
         r"(?:[\w'-]+ ){0,3}(?:town|city|village|territory|base|area|region|airport|positions?"
         r"|border|hill|district|province|capital|outpost|crossing|bank)\b",
         r"\bcapture of\b",
+    )),
+    Pattern("armed_clash+territorial_seizure", WEAK, (
+        r"\b(?:ukrainian|russian|israeli|rebel|army|military|troops'|forces') (?:gains|advances)"
+        r" (?:in|on|around|near|toward|towards)\b",
     )),
     Pattern("territorial_seizure", WEAK, (
         r"\bfell to\b", r"\bfalls to\b", r"\bgain(?:ed|s|ing)? ground\b", r"\bannex\w*",

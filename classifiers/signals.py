@@ -136,8 +136,18 @@ class _Group(NamedTuple):
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[re.Pattern[str], dict[str, _Group]]:
-    """One regex for every pattern, dispatched on the first letter.
+def _contexts() -> tuple[re.Pattern[str], ...]:
+    """The distinct Pattern.context regexes, compiled."""
+    sources = dict.fromkeys(pattern.context for pattern in PATTERNS if pattern.context)
+    return tuple(re.compile(source) for source in sources)
+
+
+@lru_cache(maxsize=16)
+def _compiled(
+    failed: frozenset[str] = frozenset(),
+) -> tuple[re.Pattern[str], dict[str, _Group]]:
+    """One regex for every pattern (but those whose context is in `failed`), dispatched on the
+    first letter.
 
     Why this shape (Python's regex engine has no literal-set search, so the shape decides the
     speed):
@@ -154,6 +164,8 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, _Group]]:
     tree: dict[str, dict[str, list[str]]] = {}  # first letter -> second letter -> alternatives
     groups: dict[str, _Group] = {}
     for number, pattern in enumerate(PATTERNS):
+        if pattern.context in failed:
+            continue
         names = pattern.signals.split("+")
         indices = tuple(_SIGNAL_INDEX[name] for name in names if name != "none")
         rhetoric = any(name in _EVENTS for name in names)
@@ -199,32 +211,57 @@ def pattern_scores(text: str) -> NDArray[np.float64]:
 
 
 def pattern_evidence(texts: Sequence[str]) -> NDArray[np.float64]:
-    """pattern_scores for a batch (rows in `texts` order), with one regex scan for all."""
-    regex, groups = _compiled()
-    scores = np.zeros((len(texts), len(SIGNALS)))
+    """pattern_scores for a batch (rows in `texts` order), with one regex scan for all.
+
+    A pattern whose context the text lacks must neither count nor hide the pattern it overlaps
+    ("fired missiles" about Ukraine is shelling, though the North Korean missile-test pattern
+    listed first matches it too): rows where that happened are scanned again, with a regex
+    built without the patterns whose contexts the row lacks."""
     lowered = [text.lower().replace("\u2019", "'") for text in texts]
-    starts = [0] * (len(lowered) + 1)  # where each text starts in `joined`, then a sentinel
+    scores = np.zeros((len(texts), len(SIGNALS)))
+    again: dict[frozenset[str], list[int]] = {}
+    for row in _scan(lowered, list(range(len(lowered))), frozenset(), scores):
+        failed = frozenset(
+            context.pattern for context in _contexts() if not context.search(lowered[row])
+        )
+        again.setdefault(failed, []).append(row)
+    for failed, rows in again.items():
+        scores[rows] = 0.0
+        _scan(lowered, rows, failed, scores)
+    return scores
+
+
+def _scan(
+    lowered: list[str], rows: list[int], failed: frozenset[str], scores: NDArray[np.float64]
+) -> set[int]:
+    """Score `rows` of `lowered` into `scores` with one scan of the regex without the patterns
+    of the `failed` contexts; return the rows where a pattern matched outside its context."""
+    regex, groups = _compiled(failed)
+    starts = [0] * (len(rows) + 1)  # where each text starts in `joined`, then a sentinel
     position = 1
-    for row, text in enumerate(lowered):
-        starts[row] = position
-        position += len(text) + 1
+    for index, row in enumerate(rows):
+        starts[index] = position
+        position += len(lowered[row]) + 1
     starts[-1] = position
-    joined = _SEPARATOR + _SEPARATOR.join(lowered)
+    joined = _SEPARATOR + _SEPARATOR.join(lowered[row] for row in rows)
     in_context: dict[tuple[int, re.Pattern[str]], bool] = {}  # (row, context) -> found
-    row = 0
+    out_of_context: set[int] = set()
+    index = 0
     for match in regex.finditer(joined):
         group = groups[match.lastgroup or ""]
         if not group.indices:  # a non-event phrase: it only consumes text
             continue
         begin = match.start() + 1  # the word after the delimiter
-        while begin >= starts[row + 1]:
-            row += 1
-        text, offset = lowered[row], starts[row]
+        while begin >= starts[index + 1]:
+            index += 1
+        row, offset = rows[index], starts[index]
+        text = lowered[row]
         if group.context is not None:
             key = (row, group.context)
             if key not in in_context:
                 in_context[key] = group.context.search(text) is not None
             if not in_context[key]:
+                out_of_context.add(row)
                 continue
         before = _preceding_words(text, begin - offset, NEGATION_WORDS)
         end = match.end() + group.end_short - offset
@@ -236,9 +273,9 @@ def pattern_evidence(texts: Sequence[str]) -> NDArray[np.float64]:
                 scores[row, _RHETORIC] = max(scores[row, _RHETORIC], WEAK)
         else:
             grade = group.strength
-        for index in group.indices:
-            scores[row, index] = max(scores[row, index], grade)
-    return scores
+        for signal in group.indices:
+            scores[row, signal] = max(scores[row, signal], grade)
+    return out_of_context
 
 
 def combine_with_model(

@@ -42,6 +42,11 @@ EDGE_CASES = [
     "threatened to launch airstrikes; vowed revenge; will pay a heavy price",
     "zzzz qqqq",  # no vocabulary word at all
     "a\x00b shelling\x00artillery",  # the batch separator inside a text
+    # A context-gated pattern (North Korean missile tests) matches first but its context is
+    # missing: the shelling pattern it overlaps must still count.
+    "Russia fired missiles at targets across Ukraine",
+    "North Korea fired missiles into the sea",
+    "Ukraine says fighting continues",  # gated armed_clash words without an armed context
 ]
 
 # ---- the code paths before optimisation -------------------------------------------------------
@@ -49,20 +54,24 @@ EDGE_CASES = [
 _OLD_NEGATION_AFTER = re.compile(r"(?:\s*\w+){0,4}\s+(?:were|was|is|are|been)\s+(?:denied|false)")
 
 
-_Meaning = tuple[tuple[int, ...], float, bool, re.Pattern[str] | None]
+_Meaning = tuple[tuple[int, ...], float, bool]
 
 
-@lru_cache(maxsize=1)
-def _old_signal_regex() -> tuple[re.Pattern[str], dict[str, _Meaning]]:
+@lru_cache(maxsize=16)
+def _old_signal_regex(
+    present: frozenset[str | None],
+) -> tuple[re.Pattern[str], dict[str, _Meaning]]:
+    """The regex of the patterns whose context is in `present` (None: no context needed)."""
     tree: dict[str, dict[str, list[str]]] = {}
     groups: dict[str, _Meaning] = {}
     for number, pattern in enumerate(PATTERNS):
+        if pattern.context not in present:
+            continue
         names = pattern.signals.split("+")
         meaning = (
             tuple(signals._SIGNAL_INDEX[name] for name in names if name != "none"),
             pattern.strength,
             any(name in signals._EVENTS for name in names),
-            re.compile(pattern.context) if pattern.context else None,
         )
         expanded = [
             alt for source in pattern.alternatives for alt in signals._literal_first(source)
@@ -82,13 +91,17 @@ def _old_signal_regex() -> tuple[re.Pattern[str], dict[str, _Meaning]]:
 
 
 def _old_pattern_scores(text: str) -> NDArray[np.float64]:
-    regex, groups = _old_signal_regex()
-    scores = np.zeros(len(signals.SIGNALS))
+    """The definition, one text at a time: only the patterns whose context the text has."""
     lowered = text.lower().replace("\u2019", "'")
+    present = frozenset(
+        pattern.context
+        for pattern in PATTERNS
+        if pattern.context is None or re.search(pattern.context, lowered)
+    )
+    regex, groups = _old_signal_regex(present)
+    scores = np.zeros(len(signals.SIGNALS))
     for match in regex.finditer(lowered):
-        indices, strength, threat_is_rhetoric, context = groups[match.lastgroup or ""]
-        if context is not None and not context.search(lowered):
-            continue
+        indices, strength, threat_is_rhetoric = groups[match.lastgroup or ""]
         before = signals._preceding_words(lowered, match.start(), signals.NEGATION_WORDS)
         if signals._NEGATION.search(before) or _OLD_NEGATION_AFTER.match(lowered, match.end()):
             grade = signals.NEGATED
