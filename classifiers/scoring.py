@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.pipeline import Pipeline
 
 from classifiers.datasets import CONFLICT_CLASSES, COOPERATION_CLASSES
@@ -93,14 +94,18 @@ def _escalation_direction(pipeline: Pipeline) -> NDArray[np.float64]:
 
 def _explainable_terms(pipeline: Pipeline, n_features: int) -> NDArray[np.object_]:
     """Feature index -> readable term. Only word features are explained (character n-grams
-    and hashed features are not readable); those indices map to ""."""
+    and hashed features are not readable), and not terms made only of stop words ("in", "of
+    the": they carry weight in the model but tell a reader nothing); those indices map to ""."""
     terms = np.full(n_features, "", dtype=object)
     offset = 0
     for name, transformer in pipeline.named_steps["features"].transformer_list:
         if hasattr(transformer, "vocabulary_"):
             width = len(transformer.vocabulary_)
             if name == "word":
-                terms[offset : offset + width] = transformer.get_feature_names_out()
+                terms[offset : offset + width] = [
+                    "" if ENGLISH_STOP_WORDS.issuperset(term.split()) else term
+                    for term in transformer.get_feature_names_out()
+                ]
         else:
             width = n_features - offset
         offset += width

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 from classifiers.scoring import (
     ESCALATION_ALERT_THRESHOLD,
     QUAD_CLASSES,
@@ -116,3 +118,17 @@ def test_ceasefire_news_scores_as_deescalation(scorer: Scorer) -> None:
 def test_scores_are_deterministic(scorer: Scorer) -> None:
     items = [TextItem(id="1", text="Shelling near Donetsk killed three civilians.")]
     assert scorer.score(items) == scorer.score(items)
+
+
+def test_explanations_leave_out_terms_made_only_of_stop_words(scorer: Scorer) -> None:
+    texts = [
+        "Fighting has resumed in the north and we are told that it is spreading",
+        "It is now open war between us, the minister said of the border clashes",
+        "Shelling of the city has continued in spite of the truce that was agreed",
+    ]
+    lines = scorer.score([TextItem(id=str(i), text=text) for i, text in enumerate(texts)])
+    terms = [term for line in lines for term, _ in line.explanation]
+    assert terms, "the texts have explainable conflict words"
+    assert not [term for term in terms if ENGLISH_STOP_WORDS.issuperset(term.split())]
+    # Bigrams with one content word stay ("the truce" would be readable).
+    assert any(term in {"fighting", "shelling", "open war", "clashes"} for term in terms)
