@@ -51,10 +51,16 @@ STRATA: tuple[tuple[str, str, str, int], ...] = (
 
 
 def draw(
-    data_dir: Path, *, seed: int, exclude: frozenset[str] = frozenset()
+    data_dir: Path,
+    *,
+    seed: int,
+    exclude: frozenset[str] = frozenset(),
+    within: frozenset[str] | None = None,
+    strata: dict[str, int] | None = None,
 ) -> list[dict[str, str]]:
-    """Items not yet annotated (nor in `exclude`), `n` per stratum, shuffled together (the
-    annotator must not know the stratum while labelling)."""
+    """Items not yet annotated (nor in `exclude`; only from `within` if given), `n` per stratum
+    (or the sizes in `strata`, for those strata only), shuffled together (the annotator must
+    not know the stratum while labelling)."""
     texts = read_archive(data_dir)
     done = {json.loads(line)["id"] for line in ANNOTATIONS.read_text().splitlines() if line}
     done |= exclude
@@ -64,7 +70,7 @@ def draw(
     pools: dict[str, list[str]] = {name: [] for name, _, _ in compiled}
     for item_id in sorted(texts):
         key = dedup_key(texts[item_id])
-        if item_id in done or key in seen:
+        if item_id in done or key in seen or (within is not None and item_id not in within):
             continue
         seen.add(key)
         lowered = texts[item_id].lower()
@@ -72,11 +78,13 @@ def draw(
             if pattern.search(lowered):
                 pools[name].append(item_id)
                 break
+    sizes = strata if strata is not None else {name: size for name, _, size in compiled}
     rng = random.Random(seed)
     chosen = [
         {"id": item_id, "stratum": name, "text": texts[item_id]}
-        for name, _, size in compiled
-        for item_id in rng.sample(pools[name], min(size, len(pools[name])))
+        for name, _, _ in compiled
+        if name in sizes
+        for item_id in rng.sample(pools[name], min(sizes[name], len(pools[name])))
     ]
     rng.shuffle(chosen)
     return chosen
@@ -89,11 +97,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="a file outside the repository")
     parser.add_argument("--exclude", type=Path, help="ids (one a line) never to draw: items the "
                         "pattern writer has already read, e.g. while checking precision")
+    parser.add_argument("--within", type=Path, help="ids (one a line): draw only from these")
+    parser.add_argument("--strata", help="NAME=SIZE,... : only these strata, with these sizes "
+                        f"(names: {', '.join(name for name, *_ in STRATA)})")
     args = parser.parse_args(argv)
     if args.out.resolve().is_relative_to(_REPO_ROOT):
         parser.error("--out must be outside the repository (the texts are not ours to store)")
     exclude = frozenset(args.exclude.read_text().split()) if args.exclude else frozenset()
-    items = draw(args.data, seed=args.seed, exclude=exclude)
+    within = frozenset(args.within.read_text().split()) if args.within else None
+    known = {name for name, *_ in STRATA}
+    strata: dict[str, int] | None = None
+    if args.strata:
+        strata = {}
+        for part in args.strata.split(","):
+            name, _, size = part.partition("=")
+            if name not in known or not size.isdigit():
+                parser.error(f"--strata: {part!r} is not NAME=SIZE with a known stratum name")
+            strata[name] = int(size)
+    items = draw(args.data, seed=args.seed, exclude=exclude, within=within, strata=strata)
     with args.out.open("w", encoding="utf-8") as handle:
         for item in items:
             handle.write(json.dumps(item, ensure_ascii=False) + "\n")

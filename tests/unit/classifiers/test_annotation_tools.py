@@ -41,3 +41,13 @@ def test_refresh_card_rewrites_figures_but_not_the_model(
     assert card["performance"] != ["stale"]
     assert "## Signals on our annotated archive sample" in (tmp_path / "MODEL_CARD.md").read_text()
     assert load_model(model).sha256 == shipped_card["sha256"]  # still loads, hash still pinned
+
+
+def test_draw_within_a_pool_and_from_chosen_strata_only(shared_data_dir: Path) -> None:
+    pool = frozenset(item["id"] for item in draw(shared_data_dir, seed=5))
+    chosen = draw(shared_data_dir, seed=3, within=pool, strata={"shelling_words": 20, "other": 5})
+    assert {item["id"] for item in chosen} <= pool
+    assert {item["stratum"] for item in chosen} == {"shelling_words", "other"}
+    assert sum(item["stratum"] == "shelling_words" for item in chosen) == 20
+    assert chosen == draw(shared_data_dir, seed=3, within=pool,
+                          strata={"shelling_words": 20, "other": 5})
