@@ -158,8 +158,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:space|satellite|spy satellite|research|weather) rockets?\b",
         r"\brockets? (?:lab|launch(?:es|ed)?|carrying|engine|fuel|failure|company)\b",
         # Round 6. Police against protesters is not fighting between armed forces.
-        r"\bpolice (?:[\w'-]+ ){0,2}clash\w* with (?:[\w'-]+ ){0,2}(?:protesters|demonstrators"
-        r"|crowds?|fans|rioters|students|migrants|activists)\b",
+        r"\bpolice (?:[\w'-]+ ){0,2}clash\w* with\b(?! (?:[\w'-]+ ){0,2}(?:militants|rebels|gunmen"
+        r"|insurgents|terrorists|fighters|maoists|naxal\w*|jihadists|bandits))",
         r"\b(?:police and (?:protesters|demonstrators)|(?:protesters|demonstrators) and police)"
         r" (?:[\w'-]+ ){0,1}clash\w*",
         # Shells by calibre or in a list of weapons are supplies, not fire.
@@ -184,6 +184,12 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:drones?|drone (?:strikes?|attacks?)|air ?strikes?|strikes?)" + _TO_RUSSIA,
         r"\b(?:moscow|belgorod|kursk|bryansk|kremlin) (?:drone (?:strikes?|attacks?)|drones?)\b",
         r"\bair (?:assaults?|attacks?)" + _TO_RUSSIA,
+    )),
+    # Fire across the line at Israeli troops is also fighting between the two forces.
+    Pattern("shelling+cross_border_attack+armed_clash", STRONG, (
+        r"\b(?:fired|fires|firing|launched|launches|launching) (?:[\w'-]+ ){0,4}(?:rockets?|missiles?"
+        r"|mortars?|projectiles?|shells) (?:[\w'-]+ ){0,3}(?:at|on|toward|towards) israeli"
+        r" (?:army |military )?(?:positions|troops|soldiers|forces|posts|bases|outposts)\b",
     )),
     Pattern("shelling+cross_border_attack", STRONG, (
         r"\b(?:rockets?|missiles?|mortars?|projectiles?|shells?) (?:[\w'-]+ ){0,3}(?:from|out of)"
