@@ -48,14 +48,20 @@ def signal_sample_metrics(scorer: Scorer, data_dir: Path) -> dict[str, object]:
     labels = [label for label in labels if label["id"] in texts]
     scores = scorer.score([TextItem(id=label["id"], text=texts[label["id"]]) for label in labels])
     result: dict[str, object] = {
-        "annotator": "one engineer per batch, who read each item and also wrote or tuned the "
-        "patterns (classifiers/annotations/README.md)",
+        "annotator": "tuning batches: one engineer per batch, who read each item and also wrote "
+        "or tuned the patterns; held-out round 6: two independent annotators who never read "
+        "the patterns, disagreements adjudicated by a third (classifiers/annotations/README.md)",
         "threshold": SIGNAL_THRESHOLD,
     }
     # "tuning" batches were looked at while writing the patterns; "heldout" was labelled
-    # after the patterns were frozen, so only its figures are unbiased.
-    for part in ("heldout", "tuning"):  # batch names start with one of these
-        chosen = [i for i, label in enumerate(labels) if label["batch"].startswith(part)]
+    # after the patterns were frozen, so only its figures are unbiased. Each held-out batch is
+    # also reported alone: they were drawn differently (e.g. one stratum only).
+    heldout_batches = sorted({label["batch"] for label in labels
+                              if label["batch"].startswith("heldout")})
+    parts = ["heldout", *(heldout_batches if len(heldout_batches) > 1 else []), "tuning"]
+    for part in parts:  # batch names start with "heldout" or "tuning"
+        chosen = [i for i, label in enumerate(labels) if label["batch"] == part
+                  or (part in ("heldout", "tuning") and label["batch"].startswith(part))]
         result[part] = {
             "items": len(chosen),
             "per_signal": signal_metrics(
@@ -108,7 +114,8 @@ def render_model_card(card: dict[str, object]) -> str:
         "P(material_cooperation), from sigmoid-calibrated QuadClass probabilities. Signals are "
         "phrase patterns with negation and modality handling, scaled by the model's direction "
         "probability (classifiers/signals.py). Explanations: word TF-IDF value x (mean "
-        "conflict-class coefficient - mean other-class coefficient).",
+        "conflict-class coefficient - mean other-class coefficient), terms made only of stop words "
+        "left out.",
         "",
         "## Training data (never copied into this repository)",
         "",
@@ -181,7 +188,8 @@ def render_model_card(card: dict[str, object]) -> str:
         threshold, annotator = sample.get("threshold"), sample.get("annotator")
         lines += [f"## Signals on our annotated archive sample (threshold {threshold};"
                   f" annotator: {annotator})", ""]
-        for part in ("heldout", "tuning"):
+        parts = [key for key in sample if key.startswith("heldout") or key == "tuning"]
+        for part in parts:
             block = sample.get(part, {})
             if not isinstance(block, dict):
                 continue

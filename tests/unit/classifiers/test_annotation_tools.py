@@ -38,6 +38,16 @@ def test_refresh_card_rewrites_figures_but_not_the_model(
     card = json.loads(card_path(model).read_text())
     assert card["sha256"] == shipped_card["sha256"] and card["version"] == shipped_card["version"]
     assert card["signal_sample"]["heldout"]["items"] > 200
+    # Each held-out batch is also reported alone (they were drawn differently).
+    batches: dict[str, int] = {}
+    for line in ANNOTATIONS.read_text().splitlines():
+        batch = json.loads(line)["batch"]
+        if batch.startswith("heldout"):
+            batches[batch] = batches.get(batch, 0) + 1
+    assert len(batches) > 1
+    for batch, items in batches.items():
+        assert card["signal_sample"][batch]["items"] == items
+        assert f"### {batch} ({items} items)" in (tmp_path / "MODEL_CARD.md").read_text()
     assert card["performance"] != ["stale"]
     assert "## Signals on our annotated archive sample" in (tmp_path / "MODEL_CARD.md").read_text()
     assert load_model(model).sha256 == shipped_card["sha256"]  # still loads, hash still pinned
