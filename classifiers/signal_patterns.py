@@ -163,12 +163,14 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:police and (?:protesters|demonstrators)|(?:protesters|demonstrators) and police)"
         r" (?:[\w'-]+ ){0,1}clash\w*",
         # Shells by calibre or in a list of weapons are supplies, not fire.
-        r"\b(?:105|120|122|125|152|155|203)(?:-| )?mm (?:artillery )?(?:shells|rounds|ammunition)\b",
+        r"\b(?:105|120|122|125|152|155|203)(?:-| )?mm (?:artillery )?(?:shells|rounds"
+        r"|ammunition)\b",
         r"\b(?:weapons|arms|ammunition|munitions|equipment|bombs),? (?:and|or) (?:[\w'-]+ ){0,1}"
         r"(?:artillery )?shells\b",
         # Labour strikes: "teachers to strike on Tuesday".
         r"\b(?:teachers|nurses|doctors|workers|staff|unions?|employees|drivers|pilots|actors"
-        r"|writers|miners|dockers|members|walkouts?) (?:[\w'-]+ ){0,3}(?:strike|strikes|striking)\b",
+        r"|writers|miners|dockers|members|walkouts?) (?:[\w'-]+ ){0,3}(?:strike|strikes"
+        r"|striking)\b",
     )),
     # --- cross-border attacks named by who and where (listed before the general patterns) ---
     Pattern("airstrike+cross_border_attack", STRONG, (
@@ -187,7 +189,8 @@ PATTERNS: tuple[Pattern, ...] = (
     )),
     # Fire across the line at Israeli troops is also fighting between the two forces.
     Pattern("shelling+cross_border_attack+armed_clash", STRONG, (
-        r"\b(?:fired|fires|firing|launched|launches|launching) (?:[\w'-]+ ){0,4}(?:rockets?|missiles?"
+        r"\b(?:fired|fires|firing|launched|launches|launching) (?:[\w'-]+ ){0,4}(?:rockets?"
+        r"|missiles?"
         r"|mortars?|projectiles?|shells) (?:[\w'-]+ ){0,3}(?:at|on|toward|towards) israeli"
         r" (?:army |military )?(?:positions|troops|soldiers|forces|posts|bases|outposts)\b",
     )),
@@ -408,7 +411,8 @@ PATTERNS: tuple[Pattern, ...] = (
     # "Shelled" is also baseball, "mortar" also masonry.
     Pattern("shelling", STRONG, (
         r"\bshell(?:ed|s)\b", r"\bmortars?\b",
-        r"\bshell (?:the |a |its )?(?:[\w'-]+ )?(?:city|cities|town|towns|village|villages|positions?"
+        r"\bshell (?:the |a |its )?(?:[\w'-]+ )?(?:city|cities|town|towns|village|villages"
+        r"|positions?"
         r"|areas?|region|border)\b",
     ), ARMED_CONTEXT),
     Pattern("shelling", WEAK, (r"\bpounded\b",), ARMED_CONTEXT),
@@ -441,7 +445,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|hezbollah|taliban|houthis?|wagner|rsf|m23|al-shabaab|isis|isil|boko haram|russian forces"
         r"|ukrainian forces|israeli forces|russian troops|ukrainian troops|israeli troops)\b",
         r"\b(?:israeli|israel's|russian|russia's|ukrainian|ukraine's|military|army|rebel|rebels'"
-        r"|army's|military's) (?:[\w'-]+ ){0,2}(?:ground |military )?(?:offensive|counter-?offensive)"
+        r"|army's|military's) (?:[\w'-]+ ){0,2}(?:ground |military )?(?:offensive"
+        r"|counter-?offensive)"
         r" (?:on|in|against|into|near|around|toward|towards|approaches|continues|intensifies)\b",
         r"\b(?:frontal|infantry|armou?red|amphibious|pre-dawn|dawn) (?:assaults?|attacks?)\b",
         r"\bground (?:and (?:rocket|air) )?(?:offensive|operations?|assaults?|invasion|incursions?"
@@ -497,7 +502,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bsink\w* (?:[\w'-]+ ){0,3}(?:boats?|ships?|vessels?|warships?)\b",
         r"\bdestr\w* (?:of )?(?:[\w'-]+ ){0,3}(?:boats?|tanks?|warships?|positions?)\b",
         r"\b(?:expand\w*|widen\w*|intensif\w*|escalat\w*|launch\w*|began|begins|started|starts"
-        r"|continu\w*|press\w*|step\w* up|push\w* (?:ahead|on) with|mount\w*) (?:its |their |the |a )?"
+        r"|continu\w*|press\w*|step\w* up|push\w* (?:ahead|on) with|mount\w*) (?:its "
+        r"|their |the |a )?"
         r"(?:(?!(?:air|aerial|drone|missile|rocket)\b)[\w'-]+ ){0,2}(?:offensive|military"
         r" operations?|ground operations?|offensive operations?|assault|incursion)\b",
         r"\b(?:encircled|surrounded|besieged) by (?:[\w'-]+ ){0,1}(?:forces|troops|tanks)\b",
