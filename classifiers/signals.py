@@ -48,7 +48,9 @@ _NEGATION = re.compile(
     # "no respite from Israeli bombing" reports the bombing: not a negation.
     r"\b(?:no(?! (?:respite|let-?up|end|sign of (?:a )?(?:let-?up|end)))|not|never|without"
     r"|den(?:y|ies|ied|ying)|reject\w*|dismiss\w*|refut\w*|false\w*"
-    r"|fake|baseless|unfounded|didn't|hasn't|haven't|wasn't|weren't|nor|neither)\b"
+    r"|fake|baseless|unfounded|didn't|hasn't|haven't|wasn't|weren't|nor|neither"
+    # "foiled an attack" did not happen ("thwarted drone attacks" were intercepted: they did).
+    r"|foil\w*)\b"
 )
 # Up to four words, then "were denied", "is false"... Written without an optional separator
 # between repeated \w+ (which let the engine split each word every possible way: the same
