@@ -132,3 +132,27 @@ def test_explanations_leave_out_terms_made_only_of_stop_words(scorer: Scorer) ->
     assert not [term for term in terms if ENGLISH_STOP_WORDS.issuperset(term.split())]
     # Bigrams with one content word stay ("the truce" would be readable).
     assert any(term in {"fighting", "shelling", "open war", "clashes"} for term in terms)
+
+
+def _signals(scorer: Scorer, text: str) -> dict[str, float]:
+    return scorer.score([TextItem(id="x", text=text)])[0].signals
+
+
+def test_a_strike_with_another_weapon_named_is_not_an_air_strike(scorer: Scorer) -> None:
+    missile = _signals(scorer, "Russian strike on Dnipro kills six. The missile hit a "
+                       "residential building overnight, the regional governor said.")
+    bare = _signals(scorer, "Russian strikes on Dnipro kill six, the regional governor said.")
+    gaza = _signals(scorer, "Israeli strikes hit Gaza City overnight as Hamas fired rockets.")
+    assert missile["shelling"] >= 0.5 > missile["airstrike"]
+    assert bare["airstrike"] >= 0.5
+    # In Israel's wars "strikes" stay air strikes beside the other side's rockets.
+    assert gaza["airstrike"] >= 0.5 and gaza["shelling"] >= 0.5
+
+
+def test_a_pattern_outside_its_context_does_not_hide_another(scorer: Scorer) -> None:
+    # The North Korean missile-test pattern matches "fired missiles" first; elsewhere the
+    # same words are shelling.
+    ukraine = _signals(scorer, "Russia fired missiles at targets across Ukraine overnight.")
+    korea = _signals(scorer, "North Korea fired missiles into the sea on Sunday.")
+    assert ukraine["shelling"] >= 0.5
+    assert korea["shelling"] < 0.5 <= korea["mobilization"]
