@@ -39,22 +39,24 @@ LIMITATIONS = [
     "below the 0.88 target (see the table); on all held-out news it is above.",
     "Signals are English phrase patterns scaled by the model: paraphrases they do not list are "
     "missed, and sarcasm, reported speech and long-range negation are not understood.",
-    "The tuning batches are annotated by one person per batch, who also wrote or tuned the "
-    "patterns; only the `heldout` batches are honest estimates: round 6 (250 stratified items) "
-    "and a shelling batch (80 items; the stratified draw had no shelling item left), each "
-    "labelled by two annotators who never read the patterns, with adjudication, and committed "
-    "before being measured. Their supports are small (8 to 42 items per signal): wide "
-    "confidence intervals; the earlier rounds listed above show how much the figures move "
-    "between batches. The shelling batch comes from items earlier pattern writers may have "
-    "read in listings (classifiers/annotations/README.md), a weaker guarantee.",
-    "Signal targets (recall >= 0.85 at precision >= 0.8) are met only in part: shelling on the "
-    "shelling batch (P 0.81 R 0.93, 42 items); armed_clash on the round-6 stratified batch "
-    "(P 0.83 R 0.86, 22) but not on the shelling batch (P 0.63 R 0.50, 10) nor on both "
-    "together (P 0.77 R 0.75, 32); airstrike on neither: precise on round 6 (P 1.00) but "
-    "missing strikes named only by their effect or a vague 'attack' (R 0.68, 25), and too "
-    "eager on the shelling batch (P 0.74 R 0.93, 15) where missile strikes are also called "
-    "strikes. Generic words (fighting, clashes, battle) count only where armed actors or "
-    "weapons are named.",
+    "Tuning batches up to round 5 are annotated by one person per batch, who also wrote or "
+    "tuned the patterns; rounds 6 and 7 by two annotators who never read the patterns, with "
+    "adjudication. Only the `heldout` batch (round 7, committed before it was measured) is an "
+    "honest estimate for the shipped patterns; its supports are small (8 to 31 items per "
+    "signal): wide confidence intervals; the earlier rounds listed above show how much the "
+    "figures move between batches.",
+    "Signal targets (recall >= 0.85 at precision >= 0.8) are not met on the round-7 batch: "
+    "airstrike P 1.00 R 0.77 (31 items), armed_clash P 0.76 R 0.62 (26); no shelling item was "
+    "left to draw. Earlier held-out batches met them in part (round 6: armed_clash P 0.83 "
+    "R 0.86; the shelling batch: shelling P 0.81 R 0.93): over rounds 4-7 the three signals' "
+    "recall on news the patterns were not written on ranged 0.45-0.93 by signal and batch "
+    "(precision 0.64-1.00). What they "
+    "miss: strikes named only by their effect or a vague 'attack', ground fighting described "
+    "without a fighting word. Generic words (fighting, clashes, battle) count only where armed "
+    "actors or weapons are named. A learned complement was tried: a per-signal logistic "
+    "regression on the model's word features, trained on the 1,622 annotated tuning items, "
+    "adds positives the patterns miss at only 8-19% precision (an ad-hoc 5-fold CV, script "
+    "not kept), so it is not used.",
     "cross_border_attack is found when the text names the attacker and the other side's place "
     "(Israeli strikes in Lebanon or Syria, rockets from Gaza or Lebanon into Israel, drones on "
     "Moscow or Belgorod, attacks on shipping), or says 'cross-border'/'across the border', or "
@@ -128,10 +130,19 @@ HELDOUT_HISTORY = [
     "(23), armed_clash P 0.64 R 0.45 (20), cross_border_attack P 0.75 R 0.38 (8); round-3 "
     "patterns on the same batch: airstrike P 0.89 R 0.77, shelling P 0.81 R 0.57, armed_clash "
     "P 0.43 R 0.50, cross_border_attack P 0.00 R 0.00",
-    "round 6 (batch heldout_round6_stratified, 250 stratified items, two independent "
-    "annotators; the tables above): the round-5 patterns on the same batch, same model: "
-    "airstrike P 1.00 R 0.64 (25), armed_clash P 0.80 R 0.73 (22), cross_border_attack P 0.67 "
-    "R 0.50 (8); no shelling item was left to draw, hence the separate shelling batch",
+    "round 6 (batches tuning_round7_stratified, 250 stratified items, and "
+    "tuning_round7_shelling, 80 items of the shelling stratum, then named heldout_round6_*; "
+    "two independent annotators and adjudication): round-6 patterns on the stratified batch "
+    "airstrike P 1.00 R 0.68 (25), armed_clash P 0.83 R 0.86 (22), cross_border_attack P 0.67 "
+    "R 0.50 (8), on the shelling batch shelling P 0.81 R 0.93 (42), airstrike P 0.74 R 0.93 "
+    "(15), armed_clash P 0.63 R 0.50 (10), cross_border_attack P 0.86 R 0.60 (20); round-5 "
+    "patterns on the stratified batch: airstrike P 1.00 R 0.64, armed_clash P 0.80 R 0.73, "
+    "cross_border_attack P 0.67 R 0.50",
+    "round 7 (batch heldout_round7_stratified, 290 stratified items, two independent "
+    "annotators and adjudication; the tables above): the round-6 patterns on the same batch "
+    "give airstrike P 1.00 R 0.74 (31), armed_clash P 0.76 R 0.62 (26), cross_border_attack "
+    "P 0.86 R 0.75 (8), and so do the round-5 patterns: the round-7 changes added one air "
+    "strike and lost one cross-border attack on unseen news",
 ]
 PERFORMANCE = [
     "`.venv/bin/python bench/bench_scoring.py --repeat 7`, 10,000 archive items (mean 325 "

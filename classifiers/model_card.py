@@ -49,8 +49,9 @@ def signal_sample_metrics(scorer: Scorer, data_dir: Path) -> dict[str, object]:
     scores = scorer.score([TextItem(id=label["id"], text=texts[label["id"]]) for label in labels])
     result: dict[str, object] = {
         "annotator": "tuning batches: one engineer per batch, who read each item and also wrote "
-        "or tuned the patterns; held-out round 6: two independent annotators who never read "
-        "the patterns, disagreements adjudicated by a third (classifiers/annotations/README.md)",
+        "or tuned the patterns (up to round 5); rounds 6 and 7, held-out included: two "
+        "independent annotators who never read the patterns, disagreements adjudicated by a "
+        "third (classifiers/annotations/README.md)",
         "threshold": SIGNAL_THRESHOLD,
     }
     # "tuning" batches were looked at while writing the patterns; "heldout" was labelled
