@@ -28,6 +28,7 @@ from service.ops.alerts import evaluate_watches
 from service.ops.deliver import DeliveryReport, Outgoing, deliver_due, record
 from service.ops.poll import PollReport, poll_once
 from service.ops.watches import enable_preset
+from service.store import deliveries as delivery_store
 from service.store import feeds as feed_store
 from service.webhooks.sender import SendResult
 from tests.integration.test_delivery import event, subscribe
@@ -139,6 +140,46 @@ def test_the_poll_and_the_evaluation_job_evaluate_one_watch_at_once(engine: Engi
     job.join(timeout=30)
     assert time.monotonic() - started < 5, "the poll waited for the job: a deadlock"
     assert job_errors == []
+
+
+def test_lease_renewal_skips_a_delivery_another_transaction_holds(
+    engine: Engine, settings: Settings
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row locks: SQLite serialises writers, so there is nothing to skip")
+    with WebhookReceiver("whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") as rx:
+        subscribe(engine, settings, rx, "/a")
+        subscribe(engine, settings, rx, "/b")
+        event(engine, "alert.firing", alert_id=1)
+    now = utcnow()
+    with session_scope(engine) as session:
+        claimed = delivery_store.claim_due(session, owner="w1", now=now, lease_s=30, limit=10)
+        ids = sorted(d.id or 0 for d in claimed)
+    assert len(ids) == 2
+    # The worker's record batch is writing the first delivery (it holds the row lock).
+    recording = engine.connect()
+    transaction = recording.begin()
+    recording.execute(text("SELECT id FROM deliveries WHERE id = :i FOR UPDATE"), {"i": ids[0]})
+    later = now + timedelta(minutes=5)
+    renewed = threading.Event()
+
+    def renew() -> None:
+        with session_scope(engine) as session:
+            delivery_store.renew_leases(session, owner="w1", until=later)
+        renewed.set()
+
+    renewing = threading.Thread(target=renew)
+    renewing.start()
+    try:
+        assert renewed.wait(5), "the renewal waited for the row the record batch holds"
+    finally:
+        transaction.rollback()
+        recording.close()
+        renewing.join(timeout=10)
+    with session_scope(engine) as session:
+        leases = {d.id: d.lease_until for d in session.exec(select(Delivery))}
+    assert leases[ids[1]] == later  # the free one renewed
+    assert leases[ids[0]] is not None and leases[ids[0]] < later  # the held one at the next
 
 
 def test_a_deadlock_is_told_apart_from_an_outage(engine: Engine) -> None:
