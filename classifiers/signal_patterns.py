@@ -577,12 +577,14 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bteach (?:[\w'-]+ ){0,3}a lesson\b", r"\bwipe (?:[\w'-]+ ){0,2}off the map\b",
         r"\bsab(?:re|er)-rattling", r"\bwarns? of (?:nuclear |a )?war\b",
     )),
+    # Threats are war rhetoric only in news about a war or armed forces ("his allies have
+    # threatened colleagues" is politics).
     Pattern("war_rhetoric", WEAK, (
         r"\bthreat(?:en|ens|ened|ening)\b",
         r"\bvow(?:s|ed)? (?:to )?(?:revenge|retaliat\w*|respond|avenge|crush|destroy|punish)",
         r"\bretaliat\w*", r"\bwarn(?:s|ed)? (?:[\w'-]+ ){0,3}(?:against|of (?:retaliation"
         r"|consequences|response)|will face)", r"\bprovocation\w*", r"\bhostile act",
-    )),
+    ), WAR_CONTEXT),
     Pattern("mobilization", STRONG, (
         r"\btroop build-?up", r"\bbuild-?up of (?:troops|forces)",
         r"\bmass(?:ing|ed|es) (?:[\w'-]+ ){0,2}(?:troops|forces|soldiers|tanks)(?: and (?:artillery"

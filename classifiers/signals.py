@@ -66,6 +66,11 @@ _MODALITY = re.compile(
     r"|rehears\w*|drills?|ahead of|delay\w*|imminent|impending|anticipat\w*"
     r"|hop(?:e|es|ed|ing) to)\b"
 )
+# The modal cues that make a hypothetical event a threat, i.e. war rhetoric ("vowed to launch
+# airstrikes"); plans, fears and forecasts ("Israel plans a ground offensive") are no rhetoric.
+_THREAT = re.compile(
+    r"\b(?:threat\w*|warn\w*|vow\w*|pledg\w*|will|shall|ready|unless|ultimat\w*|demand\w*)\b"
+)
 # Where a cue's reach ends: punctuation, a dash, or a conjunction that starts a new clause
 # ("Lebanon fears war as fighting intensifies": the fighting is reported, not feared).
 _CLAUSE_END = re.compile(
@@ -272,9 +277,10 @@ def _scan(
         end = match.end() + group.end_short - offset
         if _NEGATION.search(before) or _NEGATION_AFTER.match(text, end):
             grade = NEGATED
-        elif _MODALITY.search(" ".join(before.split()[-MODALITY_WORDS:])):
+        elif _MODALITY.search(cue := " ".join(before.split()[-MODALITY_WORDS:])):
             grade = MODAL
-            if group.threat_is_rhetoric:  # "threatened to launch airstrikes": a threat
+            # "threatened to launch airstrikes": a threat.
+            if group.threat_is_rhetoric and _THREAT.search(cue):
                 scores[row, _RHETORIC] = max(scores[row, _RHETORIC], WEAK)
         else:
             grade = group.strength

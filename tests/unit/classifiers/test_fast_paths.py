@@ -47,6 +47,7 @@ EDGE_CASES = [
     "Russia fired missiles at targets across Ukraine",
     "North Korea fired missiles into the sea",
     "Ukraine says fighting continues",  # gated armed_clash words without an armed context
+    "Israel plans a ground offensive; Hamas vowed to launch rockets",  # a plan, then a threat
 ]
 
 # ---- the code paths before optimisation -------------------------------------------------------
@@ -105,9 +106,9 @@ def _old_pattern_scores(text: str) -> NDArray[np.float64]:
         before = signals._preceding_words(lowered, match.start(), signals.NEGATION_WORDS)
         if signals._NEGATION.search(before) or _OLD_NEGATION_AFTER.match(lowered, match.end()):
             grade = signals.NEGATED
-        elif signals._MODALITY.search(" ".join(before.split()[-signals.MODALITY_WORDS :])):
+        elif signals._MODALITY.search(cue := " ".join(before.split()[-signals.MODALITY_WORDS :])):
             grade = signals.MODAL
-            if threat_is_rhetoric:
+            if threat_is_rhetoric and signals._THREAT.search(cue):
                 scores[signals._RHETORIC] = max(scores[signals._RHETORIC], signals.WEAK)
         else:
             grade = strength

@@ -156,3 +156,13 @@ def test_a_pattern_outside_its_context_does_not_hide_another(scorer: Scorer) -> 
     korea = _signals(scorer, "North Korea fired missiles into the sea on Sunday.")
     assert ukraine["shelling"] >= 0.5
     assert korea["shelling"] < 0.5 <= korea["mobilization"]
+
+
+def test_plans_are_not_threats_and_threats_need_a_war(scorer: Scorer) -> None:
+    plan = _signals(scorer, "Israel plans a ground offensive in Gaza, officials say.")
+    threat = _signals(scorer, "Hezbollah vowed to launch rockets at Israel if the strikes go on.")
+    politics = _signals(scorer, "The former prime minister's allies threatened colleagues who "
+                        "back the inquiry, MPs say.")
+    assert plan["war_rhetoric"] < 0.5 and plan["armed_clash"] < 0.5
+    assert threat["war_rhetoric"] >= 0.5 and threat["shelling"] < 0.5
+    assert politics["war_rhetoric"] < 0.5
