@@ -39,6 +39,15 @@ __all__ = [
 ]
 
 EXPLANATION_TERMS = 5
+# Words that tell a reader nothing on their own: scikit-learn's English stop list without its
+# content words ("fire", "front", "side", "un", "us" as in UN and US, ...), which explain
+# conflict news well.
+FUNCTION_WORDS = ENGLISH_STOP_WORDS - {
+    "amount", "back", "bill", "bottom", "call", "con", "cry", "de", "describe", "detail", "empty",
+    "fill", "find", "fire", "first", "found", "front", "full", "give", "hundred", "interest",
+    "keep", "last", "made", "mill", "move", "name", "part", "put", "see", "serious", "show",
+    "side", "sincere", "system", "take", "thick", "thin", "third", "top", "un", "us", "whole",
+}
 _DIGITS = 4
 
 
@@ -94,8 +103,8 @@ def _escalation_direction(pipeline: Pipeline) -> NDArray[np.float64]:
 
 def _explainable_terms(pipeline: Pipeline, n_features: int) -> NDArray[np.object_]:
     """Feature index -> readable term. Only word features are explained (character n-grams
-    and hashed features are not readable), and not terms made only of stop words ("in", "of
-    the": they carry weight in the model but tell a reader nothing); those indices map to ""."""
+    and hashed features are not readable), and not terms made only of FUNCTION_WORDS ("in",
+    "of the": they carry weight in the model but tell a reader nothing); those map to ""."""
     terms = np.full(n_features, "", dtype=object)
     offset = 0
     for name, transformer in pipeline.named_steps["features"].transformer_list:
@@ -103,7 +112,7 @@ def _explainable_terms(pipeline: Pipeline, n_features: int) -> NDArray[np.object
             width = len(transformer.vocabulary_)
             if name == "word":
                 terms[offset : offset + width] = [
-                    "" if ENGLISH_STOP_WORDS.issuperset(term.split()) else term
+                    "" if FUNCTION_WORDS.issuperset(term.split()) else term
                     for term in transformer.get_feature_names_out()
                 ]
         else:

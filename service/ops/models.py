@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from classifiers.artifacts import ModelLoadError, default_model_path, load_model
 from classifiers.scoring import Scorer, TextItem
+from classifiers.signals import WARM_UP_TEXTS
 from service.db import session_scope
 from service.models import ModelPromotion, ModelVersion
 from service.ops.errors import Conflict, InputError, NotFound
@@ -129,10 +130,10 @@ def rollback(session: Session, *, now: datetime) -> ModelVersion:
 def load_verified(path: Path, sha256: str) -> Scorer:
     """Each artifact is loaded once per process, however many apps or commands ask for it.
 
-    One tiny text is scored right away so the gazetteer is built at start, not during the
-    first poll (about 0.25 s)."""
+    A few tiny texts are scored right away so the gazetteer and the signal regexes are built at
+    start, not during the first poll (about 1 s)."""
     scorer = load_model(path, expected_sha256=sha256)
-    scorer.score([TextItem(id="warm-up", text="Kabul")])
+    scorer.score([TextItem(id="warm-up", text=text) for text in ("Kabul", *WARM_UP_TEXTS)])
     return scorer
 
 

@@ -64,16 +64,17 @@ def claim_due(
 def renew_leases(session: Session, *, owner: str, until: datetime) -> None:
     """Extends every lease `owner` still holds (the deliveries it has not recorded yet).
 
-    On PostgreSQL rows locked by another transaction are skipped: that is the worker's own
-    record batch finishing them (leases are per owner), and waiting for it while it waits for
-    a row this update holds was a deadlock. A skipped row keeps its lease until the next
-    renewal, a third of a lease later."""
+    On PostgreSQL rows locked by another transaction are skipped: that is normally the worker's
+    own record batch finishing them (leases are per owner), and waiting for it while it waits
+    for a row this update holds was a deadlock. A skipped row keeps its lease until the next
+    renewal, a third of a lease later; a transaction holding one of these rows for longer than
+    a lease would let another worker claim it (none does: API writes are short)."""
     held = select(Delivery.id).where(col(Delivery.lease_owner) == owner)
     if session.get_bind().dialect.name == "postgresql":
         held = held.order_by(col(Delivery.id)).with_for_update(skip_locked=True)
     session.execute(
         update(Delivery)
-        .where(col(Delivery.id).in_(held.scalar_subquery()))
+        .where(col(Delivery.id).in_(held.scalar_subquery()), col(Delivery.lease_owner) == owner)
         .values(lease_until=until)
         .execution_options(synchronize_session=False)
     )

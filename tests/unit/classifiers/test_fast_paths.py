@@ -236,3 +236,11 @@ def test_signal_patterns_cannot_match_the_batch_separator() -> None:
     with pytest.raises(ValueError, match="capturing group"):
         signals._check(r"air(strike)")
     signals._check(r"u\.s\. (?:strikes?|raids?)[- ]?\b")  # escaped dot, plain groups: fine
+
+
+def test_the_warm_up_texts_compile_the_rescan_regexes() -> None:
+    # Each warm-up text lacks a different set of contexts, so scoring them at start compiles
+    # one rescan regex each (plus the full one) before the first poll needs them.
+    signals._compiled.cache_clear()
+    signals.pattern_evidence(list(signals.WARM_UP_TEXTS))
+    assert signals._compiled.cache_info().currsize == 1 + len(signals.WARM_UP_TEXTS)
