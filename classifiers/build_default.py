@@ -158,15 +158,19 @@ PERFORMANCE = [
     "running, load average ~2), 2026-11-25; the bare pipeline and the Scorer are timed in "
     "alternation and each figure is the best of 7 runs:",
     "",
-    "- batch: 18,000-19,700 articles/s; bare `Pipeline.predict_proba` on the same texts "
-    "21,200-23,200/s: 1.14-1.28x over three runs (target < 1.3x; it was 2.2-2.6x). Where the "
-    "time goes: word TF-IDF 0.21 s (scikit-learn's own transform of the same texts: 0.43 s; "
-    "classifiers/fast_features.py builds the same matrix bit for bit), signal patterns 0.15 s, "
-    "countries 0.05 s, explanations, Score objects and garbage collection 0.09-0.13 s",
-    "- one at a time: ~1,050 articles/s, 0.85x a bare per-item predict_proba (the fast "
+    "- batch: 14,600-15,700 articles/s; bare `Pipeline.predict_proba` on the same texts "
+    "17,800-18,700/s: 1.20-1.22x over two runs (target < 1.3x; it was 2.2-2.6x; 1.14-1.28x "
+    "before the round-6 and -7 signal patterns). Where the time goes: word TF-IDF 0.24-0.26 s "
+    "(scikit-learn's own transform of the same texts: 0.53-0.58 s; classifiers/fast_features.py "
+    "builds the same matrix bit for bit), signal patterns 0.23-0.28 s (0.16 s of it the one "
+    "regex scan, the rest negation and modality checks and the ~2% of rows rescanned without "
+    "a pattern whose context they lack), countries 0.06 s, explanations, Score objects and "
+    "garbage collection 0.07-0.11 s",
+    "- one at a time: 730-800 articles/s, 0.86-0.88x a bare per-item predict_proba (the fast "
     "vectoriser skips scikit-learn's per-call overhead)",
-    "- load 0.15 s, gazetteer 0.25-0.30 s on first use, first score 0.55-0.59 s (compiles the "
-    "signal regex and the gazetteer trie); RSS 165 MB with the model loaded (+19 MB over the "
+    "- load 0.16-0.18 s, gazetteer 0.22-0.25 s on first use, first score 0.75-0.92 s (compiles "
+    "the signal regexes and the gazetteer trie; the service pays it at start, see "
+    "classifiers.signals.WARM_UP_TEXTS); RSS 166 MB with the model loaded (+20 MB over the "
     "interpreter with numpy/scipy/sklearn imported)",
 ]
 
