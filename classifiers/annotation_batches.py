@@ -95,15 +95,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=_REPO_ROOT.parent / "shared" / "data")
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True, help="a file outside the repository")
-    parser.add_argument("--exclude", type=Path, help="ids (one a line) never to draw: items the "
-                        "pattern writer has already read, e.g. while checking precision")
+    parser.add_argument("--exclude", type=Path, action="append", default=[],
+                        help="ids (one a line) never to draw: items the pattern writer has "
+                        "already read, e.g. while checking precision (repeatable)")
     parser.add_argument("--within", type=Path, help="ids (one a line): draw only from these")
     parser.add_argument("--strata", help="NAME=SIZE,... : only these strata, with these sizes "
                         f"(names: {', '.join(name for name, *_ in STRATA)})")
     args = parser.parse_args(argv)
     if args.out.resolve().is_relative_to(_REPO_ROOT):
         parser.error("--out must be outside the repository (the texts are not ours to store)")
-    exclude = frozenset(args.exclude.read_text().split()) if args.exclude else frozenset()
+    exclude = frozenset(item for path in args.exclude for item in path.read_text().split())
     within = frozenset(args.within.read_text().split()) if args.within else None
     known = {name for name, *_ in STRATA}
     strata: dict[str, int] | None = None

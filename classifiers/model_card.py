@@ -115,8 +115,8 @@ def render_model_card(card: dict[str, object]) -> str:
         "P(material_cooperation), from sigmoid-calibrated QuadClass probabilities. Signals are "
         "phrase patterns with negation and modality handling, scaled by the model's direction "
         "probability (classifiers/signals.py). Explanations: word TF-IDF value x (mean "
-        "conflict-class coefficient - mean other-class coefficient), terms made only of stop words "
-        "left out.",
+        "conflict-class coefficient - mean other-class coefficient), terms made only of function "
+        "words left out.",
         "",
         "## Training data (never copied into this repository)",
         "",

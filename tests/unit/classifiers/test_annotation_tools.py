@@ -80,3 +80,18 @@ def test_each_heldout_batch_is_also_reported_alone(
         items = sum(line["batch"] == name for line in heldout)
         assert sample[name]["items"] == items
         assert f"### {name} ({items} items)" in text
+
+
+def test_the_command_takes_several_exclusion_lists(shared_data_dir: Path, tmp_path: Path) -> None:
+    from classifiers.annotation_batches import main
+
+    first = [item["id"] for item in draw(shared_data_dir, seed=21)]
+    lists = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    lists[0].write_text("\n".join(first[:10]))
+    lists[1].write_text("\n".join(first[10:20]))
+    out = tmp_path / "batch.jsonl"
+    argv = ["--data", str(shared_data_dir), "--seed", "21", "--out", str(out),
+            "--exclude", str(lists[0]), "--exclude", str(lists[1]), "--strata", "other=5"]
+    assert main(argv) == 0
+    drawn = {json.loads(line)["id"] for line in out.read_text().splitlines()}
+    assert len(drawn) == 5 and not drawn & set(first[:20])
