@@ -48,8 +48,9 @@ LIMITATIONS = [
     "between batches (armed_clash P 0.76 R 0.62 on round 7, P 0.55 R 0.58 on round 8).",
     "Signal targets (recall >= 0.85 at precision >= 0.8) are not met on the held-out rounds 7 "
     "and 8 together (550 items): airstrike P 1.00 R 0.79 (66 items), armed_clash P 0.66 R 0.60 "
-    "(45); no shelling item was left to draw. Earlier held-out batches met them in part (round 6: armed_clash P 0.83 "
-    "R 0.86; the shelling batch: shelling P 0.81 R 0.93): over rounds 4-8 the three signals' "
+    "(45); no shelling item was left to draw. Earlier held-out batches met them in part "
+    "(round 6: armed_clash P 0.83 R 0.86; the shelling batch: shelling P 0.81 R 0.93): over "
+    "rounds 4-8 the three signals' "
     "recall on news the patterns were not written on ranged 0.41-0.93 by signal and batch "
     "(precision 0.54-1.00). What they "
     "miss: strikes named only by their effect or a vague 'attack', ground fighting described "
