@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from service.api.deps import (
+    MAX_ID,
     STRICT_QUERY,
     AppContext,
     ContextDep,
@@ -38,9 +39,23 @@ def to_out(feed: Feed, ctx: ContextDep) -> FeedOut:
     return FeedOut.model_validate({**feed.model_dump(), "health": health})
 
 
-@router.get("", response_model=list[FeedOut], responses=problems(*AUTH))
-def list_feeds(session: SessionDep, ctx: ContextDep, _: Viewer) -> list[FeedOut]:
-    return [to_out(f, ctx) for f in feed_store.list_all(session)]
+@router.get("", response_model=list[FeedOut], responses=problems(*AUTH, 422))
+def list_feeds(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    ctx: ContextDep,
+    _: Viewer,
+    limit: int | None = Query(None, ge=1, le=1000, description="at most this many (all without)"),
+    after: int = Query(0, ge=0, le=MAX_ID, description="only feeds with a larger id"),
+) -> list[FeedOut]:
+    """Feeds by id. With `limit`, a full page carries `Link: <...>; rel="next"` (RFC 8288) for
+    the next one, so thousands of feeds need not come in one answer."""
+    feeds = feed_store.list_all(session, after=after, limit=limit)
+    if limit is not None and len(feeds) == limit:
+        following = request.url.include_query_params(after=feeds[-1].id, limit=limit)
+        response.headers["Link"] = f'<{following}>; rel="next"'
+    return [to_out(f, ctx) for f in feeds]
 
 
 @router.post("", response_model=FeedOut, status_code=201, responses=problems(*AUTH, 409, 422))

@@ -22,8 +22,12 @@ def add(session: Session, *, url: str, title: str | None, now: datetime) -> Feed
     return feed
 
 
-def list_all(session: Session) -> Sequence[Feed]:
-    return session.exec(select(Feed).order_by(col(Feed.id))).all()
+def list_all(
+    session: Session, *, after: int = 0, limit: int | None = None
+) -> Sequence[Feed]:
+    """Feeds by id, those after `after`, at most `limit` of them (all without a limit)."""
+    query = select(Feed).where(col(Feed.id) > after).order_by(col(Feed.id))
+    return session.exec(query.limit(limit) if limit is not None else query).all()
 
 
 def count(session: Session) -> int:

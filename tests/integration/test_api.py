@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from service.clock import utcnow
 from service.db import session_scope
+from service.store import feeds as feed_store
 from tests.support.api import ADMIN, key
 
 
@@ -31,6 +33,29 @@ def test_keys_and_roles(client: TestClient, engine: Engine) -> None:
     assert client.post("/api/v1/feeds", json=body, headers=operator).status_code == 201
     admin = {"Authorization": f"Bearer {ADMIN}"}
     assert client.get("/api/v1/feeds", headers=admin).status_code == 200
+
+
+def test_feeds_come_in_pages_when_asked(client: TestClient, engine: Engine) -> None:
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    with session_scope(engine) as session:
+        for n in range(5):
+            feed_store.add(session, url=f"https://outlet{n}.example/rss", title=None, now=utcnow())
+    everything = client.get("/api/v1/feeds", headers=admin)
+    assert len(everything.json()) == 5 and "link" not in everything.headers
+    urls, page_url, pages = [], "/api/v1/feeds?limit=2", 0
+    while page_url:
+        page = client.get(page_url, headers=admin)
+        assert page.status_code == 200, page.text
+        assert len(page.json()) <= 2
+        urls += [feed["url"] for feed in page.json()]
+        link = page.headers.get("link", "")
+        assert (link != "") == (len(page.json()) == 2)  # a full page points to the next one
+        page_url = link[1 : link.index(">")] if link else ""
+        pages += 1
+    assert pages == 3 and urls == [feed["url"] for feed in everything.json()]
+    for bad in ("limit=0", "limit=1001", "after=-1", "after=x"):
+        answer = client.get(f"/api/v1/feeds?{bad}", headers=admin)
+        assert answer.status_code == 422, bad
 
 
 def test_feed_crud_and_errors(client: TestClient) -> None:
