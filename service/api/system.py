@@ -9,7 +9,6 @@ from sqlalchemy import text
 from service.api.deps import STRICT_QUERY, ContextDep, Operator, SessionDep, Viewer
 from service.api.errors import AUTH, problems
 from service.clock import utcnow
-from service.db import session_scope
 from service.migrate import is_at_head
 from service.models import ModelVersion
 from service.ops import models as model_ops
@@ -95,15 +94,7 @@ def model_out(row: ModelVersion, active: ModelVersion | None) -> ModelOut:
 
 
 def _activate(ctx: ContextDep, *, version: str | None) -> ModelOut:
-    """Promotes `version` (or rolls back when None) in its own transaction, then swaps this
-    process's model once that is committed; other processes follow at their next refresh."""
-    now = utcnow()
-    with session_scope(ctx.engine) as session:
-        if version is not None:
-            row = model_ops.promote(session, version, now=now)
-        else:
-            row = model_ops.rollback(session, now=now)
-    ctx.model.refresh(now=now)
+    row = ctx.model.activate(version, now=utcnow())
     return model_out(row, row)
 
 

@@ -25,7 +25,6 @@ from classifiers.vocabulary import SIGNALS_DEESCALATION, SIGNALS_ESCALATION
 from service.api.deps import AppContext, ContextDep, SessionDep
 from service.clock import utcnow
 from service.dashboard.common import SignedIn, csrf_problem, signed_in, templates
-from service.db import session_scope
 from service.ops import labelling as label_ops
 from service.ops import models as model_ops
 from service.ops.errors import Conflict, InputError, NotFound
@@ -225,11 +224,7 @@ def promote(
     if isinstance(who, Response):
         return who
     try:
-        # Its own unit of work, committed before the process swaps its loaded model, so the
-        # refresh below reads the promotion (and the scheduler scores with it from now on).
-        with session_scope(ctx.engine) as own:
-            model_ops.promote(own, version, now=utcnow())
+        ctx.model.activate(version, now=utcnow())
     except (NotFound, InputError) as exc:
         return _page(request, session, ctx, who, error=f"Not promoted: {exc}", status_code=422)
-    ctx.model.refresh(now=utcnow())
     return _back(promoted=version)

@@ -163,3 +163,15 @@ class ActiveModel:
             except ModelLoadError as exc:
                 self.last_error = str(exc)  # keep serving with the model we have
             return self._scorer
+
+    def activate(self, version: str | None, *, now: datetime) -> ModelVersion:
+        """Promotes `version` (or rolls back when None) in its own transaction, then swaps this
+        process's model once that is committed, so the refresh reads the promotion; other
+        processes follow at their next refresh."""
+        with session_scope(self._engine) as session:
+            if version is not None:
+                row = promote(session, version, now=now)
+            else:
+                row = rollback(session, now=now)
+        self.refresh(now=now)
+        return row
