@@ -51,6 +51,10 @@ class _Figure:
     def within(self, now: datetime, age: timedelta) -> bool:
         return timedelta(0) <= now - self.computed_at < age
 
+    def fresh(self, now: datetime, ttl: timedelta) -> bool:
+        """Servable as it is: no new evidence since, and younger than the ttl."""
+        return not self.outdated and self.within(now, ttl)
+
 
 class WatchIndexCache:
     def __init__(self, *, ttl_s: float = TTL_S) -> None:
@@ -72,7 +76,7 @@ class WatchIndexCache:
         for watch in watches:
             key = (database, watch.id or 0, watch.half_life_h)
             figure = self._get(key)
-            if figure is None or figure.outdated or not figure.within(now, self.ttl):
+            if figure is None or not figure.fresh(now, self.ttl):
                 figure = self._refresh(session, watch, key, now, mark, previous=figure)
             out[watch.id or 0] = (figure.index, figure.trend)
         return out
@@ -98,7 +102,7 @@ class WatchIndexCache:
         try:
             # Another request may have computed it while this one waited.
             figure = self._get(key)
-            if figure is not None and not figure.outdated and figure.within(now, self.ttl):
+            if figure is not None and figure.fresh(now, self.ttl):
                 return figure
             return self._compute(session, watch, key, now, mark)
         finally:
