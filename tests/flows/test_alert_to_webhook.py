@@ -13,19 +13,8 @@ import httpx
 from tests.flows.test_serve import ADMIN, CLI, env, free_port, wait_until  # noqa: F401
 from tests.integration.test_alert_lifecycle import CLASHES, OPEN_WAR
 from tests.support.feed_server import FeedServer
+from tests.support.feed_server import outlet_rss as rss
 from tests.support.webhook_receiver import WebhookReceiver
-
-
-def rss(outlet: str, stories: list[tuple[str, str]]) -> bytes:
-    items = "".join(
-        f"<item><guid>{outlet}-{i}</guid><link>https://{outlet}/news/{i}</link>"
-        f"<title>{t}</title><description>{d}</description></item>"
-        for i, (t, d) in enumerate(stories)
-    )
-    return (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{outlet}</title>'
-        f"{items}</channel></rss>"
-    ).encode()
 
 
 def test_corroborated_breakdown_reaches_the_subscriber(env: dict[str, str]) -> None:  # noqa: F811

@@ -41,7 +41,7 @@ from service.store import backup as backup_store
 from service.store import feeds as feed_store
 from tests.integration.test_alert_lifecycle import CLASHES, OPEN_WAR
 from tests.support.databases import postgres_schema
-from tests.support.feed_server import FeedServer
+from tests.support.feed_server import FeedServer, outlet_rss
 from tests.support.webhook_receiver import WebhookReceiver
 
 T0 = datetime(2026, 2, 26, 9, 0, tzinfo=UTC)
@@ -49,16 +49,7 @@ SLUG = "pakistan-afghanistan"
 
 
 def rss(outlet: str, stories: list[tuple[str, str]]) -> bytes:
-    items = "".join(
-        f"<item><guid>{outlet}-{i}</guid><link>https://{outlet}/news/{i}</link>"
-        f"<title>{t}</title><description>{d}</description>"
-        f"<pubDate>Thu, 26 Feb 2026 08:0{i}:00 GMT</pubDate></item>"
-        for i, (t, d) in enumerate(stories)
-    )
-    return (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{outlet}</title>'
-        f"{items}</channel></rss>"
-    ).encode()
+    return outlet_rss(outlet, stories, published=datetime(2026, 2, 26, 8, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -11,8 +11,6 @@ import random
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from email.utils import format_datetime
-from xml.sax.saxutils import escape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,7 +31,7 @@ from service.ops.poll import poll_once
 from service.store import feeds as feed_store
 from tests.integration.test_alert_lifecycle import CLASHES, OPEN_WAR
 from tests.support.api import ADMIN
-from tests.support.feed_server import FeedServer
+from tests.support.feed_server import FeedServer, outlet_rss
 from tests.support.webhook_receiver import WebhookReceiver
 
 AUTH = {"Authorization": f"Bearer {ADMIN}"}
@@ -59,17 +57,7 @@ def delta(before: Samples, after: Samples, name: str, **labels: str) -> float:
 
 
 def rss(outlet: str, stories: list[tuple[str, str]]) -> bytes:
-    published = format_datetime(utcnow() - timedelta(minutes=30), usegmt=True)
-    items = "".join(
-        f"<item><guid>{outlet}-{i}</guid><link>https://{outlet}/news/{i}</link>"
-        f"<title>{escape(title)}</title><description>{escape(text)}</description>"
-        f"<pubDate>{published}</pubDate></item>"
-        for i, (title, text) in enumerate(stories)
-    )
-    return (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{outlet}</title>'
-        f"<link>https://{outlet}/</link>{items}</channel></rss>"
-    ).encode()
+    return outlet_rss(outlet, stories, published=utcnow() - timedelta(minutes=30))
 
 
 @pytest.fixture

@@ -22,11 +22,13 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape
 
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 
@@ -393,3 +395,26 @@ def wait_for(predicate: Callable[[], bool], *, timeout_s: float = 5.0) -> bool:
             return True
         time.sleep(0.01)
     return predicate()
+
+
+def outlet_rss(
+    outlet: str, stories: list[tuple[str, str]], *, published: datetime | None = None
+) -> bytes:
+    """An RSS document of `outlet` (a host name) with `stories` as (title, description); each
+    item has a guid and a link on that host, and, with `published`, a pubDate one minute
+    after the one before."""
+    items = "".join(
+        f"<item><guid>{outlet}-{i}</guid><link>https://{outlet}/news/{i}</link>"
+        f"<title>{escape(title)}</title><description>{escape(text)}</description>"
+        + (
+            f"<pubDate>{format_datetime(published + timedelta(minutes=i), usegmt=True)}</pubDate>"
+            if published is not None
+            else ""
+        )
+        + "</item>"
+        for i, (title, text) in enumerate(stories)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{outlet}</title>'
+        f"<link>https://{outlet}/</link>{items}</channel></rss>"
+    ).encode()
