@@ -63,7 +63,7 @@ from service.ops import models as model_ops  # noqa: E402
 from service.ops import subscriptions as sub_ops  # noqa: E402
 from service.ops.alerts import evaluate_watches  # noqa: E402
 from service.ops.backtest import ArchiveItem, read_archive  # noqa: E402
-from service.ops.ingest import outlet_of  # noqa: E402
+from service.ops.ingest import outlet_of, score_row  # noqa: E402
 from service.ops.keys import create_key  # noqa: E402
 from service.ops.watches import (  # noqa: E402
     WatchSpec,
@@ -355,15 +355,8 @@ def _insert_stories(
             rows["scores"].append(
                 {
                     "id": article_id,
+                    **score_row(score, scored_at=published + timedelta(minutes=3)),
                     "article_id": article_id,
-                    "model_version": score.model_version,
-                    "escalation": score.escalation,
-                    "deescalation": score.deescalation,
-                    "quad": score.quad,
-                    "signals": score.signals,
-                    "countries": score.countries,
-                    "explanation": [[t, w] for t, w in score.explanation],
-                    "scored_at": published + timedelta(minutes=3),
                 }
             )
             for watch_id, matched in matches[n].items():

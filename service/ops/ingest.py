@@ -218,21 +218,20 @@ def score_articles(
     items = [TextItem(id=str(a.id), title=a.title, text=a.summary) for a in articles]
     with telemetry.scoring(len(items)):
         scores = scorer.score(items)
-    article_store.insert_scores(
-        session,
-        [
-            {
-                "article_id": int(score.id),
-                "model_version": score.model_version,
-                "escalation": score.escalation,
-                "deescalation": score.deescalation,
-                "quad": score.quad,
-                "signals": score.signals,
-                "countries": score.countries,
-                "explanation": [[term, weight] for term, weight in score.explanation],
-                "scored_at": now,
-            }
-            for score in scores
-        ],
-    )
+    article_store.insert_scores(session, [score_row(score, scored_at=now) for score in scores])
     return scores
+
+
+def score_row(score: Score, *, scored_at: datetime) -> dict[str, object]:
+    """The stored form of a score of article `score.id` (an ArticleScore row's columns)."""
+    return {
+        "article_id": int(score.id),
+        "model_version": score.model_version,
+        "escalation": score.escalation,
+        "deescalation": score.deescalation,
+        "quad": score.quad,
+        "signals": score.signals,
+        "countries": score.countries,
+        "explanation": [[term, weight] for term, weight in score.explanation],
+        "scored_at": scored_at,
+    }
