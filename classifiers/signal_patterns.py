@@ -3,7 +3,8 @@
 Each entry is a `Pattern`: signal names joined by "+", strength, alternatives, and optionally a
 context the whole text must have. Alternatives are regexes over lower-cased text (typographic
 apostrophes folded to "'"); each must start with a letter, a digit or a leading (?:a|b) group,
-so signals.py can dispatch on first characters. Written by reading the
+so signals.py can dispatch on first characters (typographic opening quotes are folded to
+"'" as well). Written by reading the
 CAMEO codebook's verb lists and news headlines; tuned on the "tuning" batches of
 annotations/signals_sample.jsonl and on unannotated archive items, never on the "heldout" batch.
 
@@ -99,10 +100,10 @@ _NOT_OCCUPIED = (
     r"(?!-(?:occupied|held|controlled|annexed|installed|backed|appointed)|'s (?:forces|troops"
     r"|army|war|invasion|soldiers))"
 )
-# "...on Moscow": an attacker's word, then up to two words, a preposition, at most an adjective,
+# "...on Moscow": an attacker's word, then up to three words, a preposition, at most an adjective,
 # and a place in Russia itself (not "aimed at weakening Moscow", not "by Russian warplane").
 _TO_RUSSIA = (
-    r" (?:(?!(?:by|russian|russia's|russia|moscow's|kremlin's)\b)[\w'-]+ ){0,2}(?:on|in|at|over"
+    r" (?:(?!(?:by|russian|russia's|russia|moscow's|kremlin's)\b)[\w'-]+ ){0,3}(?:on|in|at|over"
     r"|targeting|hit|hits|against|inside|deep inside|into|within) (?:the |russia's |russian "
     r"|southern "
     r"|western |the russian )?" + RUSSIA_PROPER + r"\b" + _NOT_OCCUPIED
@@ -118,7 +119,8 @@ ARMED_CONTEXT = (
     r"|cease-?fire|truce|warring|war-torn|combat|battlefield|hamas|hezbollah|taliban|houthis?"
     r"|rsf|idf|wagner|isis|isil|al-shabaab|shabaab|m23|boko haram|(?:security|armed|government"
     r"|israeli|russian|ukrainian|enemy|rebel|ground|special|allied|coalition|opposition|sudanese"
-    r"|pro-[\w-]+) forces)\b"
+    r"|azeri|azerbaijani|armenian|syrian|iraqi|kurdish|turkish|ethiopian|eritrean|tigrayan"
+    r"|myanmar|pro-[\w-]+) forces)\b"
 )
 # Bombardment and pummelling are war also where only the war or its theatre is named.
 WAR_CONTEXT = (
@@ -161,10 +163,20 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bbattl\w* (?:the )?(?:courts?|bans?|odds|illness|critics|bureaucracy|red tape)\b",
         r"\b(?:halt|stop|end|cease|cessation|suspension|lull|break|let-?up|respite|reprieve)"
         r" (?:in|to|of|from) (?:the )?(?:fighting|hostilities|combat)\b",
+        r"\b(?:stop(?:s|ped|ping)?|end(?:s|ed|ing)?|halt(?:s|ed|ing)?) (?:the )?(?:fighting"
+        r"|hostilities)\b",
+        r"\b(?:infantry|armou?red) fighting vehicles?\b",
         r"\bspecial military operation\b", r"\b(?:political|partisan) crossfire\b",
+        # Round 9: October 7 as the war's start date ("the war that began on October 7"), but
+        # not where the attack is named in between ("began with Hamas's attack on October 7").
+        r"\b(?:began|begun|started|starting|erupted|broke out) on (?:oct\.? 7|october 7(?:th)?"
+        r"|7 october)\b",
+        r"\b(?:start|outbreak|beginning|since) (?:(?!(?:attacks?|assault|massacres?|rampage|raids?"
+        r"|incursion|killed|kidnapped|offensive|bomb\w*|bombardment|strikes|invasion|campaign)\b)"
+        r"[\w'-]+ ){0,4}on (?:oct\.? 7|october 7(?:th)?|7 october)\b",
         r"\bshell(?:s|ed|ing)? out\b", r"\bcarrier strike groups?\b",
         r"\bstrike groups?\b", r"\b(?:maritime|naval|sea|surface|underwater) drones?\b",
-        r"\bthink[- ]tanks?\b",
+        r"\bthink[- ]tanks?\b", r"\breview-bomb\w*",
         r"\bhigh mobility artillery rocket systems?\b",
         r"\bshell (?:company|companies|corporation|firm|oil|plc)\b",
         r"\b(?:send\w*|sent|suppl\w*|deliver\w*|giv\w*|given|provid\w*|sale of|sell\w*|produc\w*"
@@ -267,6 +279,9 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:gun ?battles?|clashes|fighting|firing|fire|exchanges? of fire|skirmish\w*)"
         r" (?:[\w'-]+ ){0,4}along the (?:[\w'-]+ ){0,1}(?:border|frontier|line of (?:actual )?"
         r"control|blue line)\b",
+        # Round 9: "exchanges of fire have made picking near the border dangerous".
+        r"\b(?:gun ?battles?|exchanges? of (?:gun)?fire|skirmish\w*) (?:[\w'-]+ ){0,6}(?:near|on"
+        r"|across|at) the (?:[\w'-]+ ){0,1}(?:border|frontier|blue line)\b",
     )),
     Pattern("armed_clash+cross_border_attack", STRONG, (
         r"\bborder (?:clash|skirmish|fighting|firing|gunbattle)\w*",
@@ -294,8 +309,16 @@ PATTERNS: tuple[Pattern, ...] = (
         r"(?:attacks?|assault|massacres?|raid|incursion|terror attack|rampage)\b",
         r"\bhamas (?:[\w'-]+ ){0,1}(?:attacked|invaded|stormed|infiltrated|launched|raided"
         r"|overran)\b",
+        # Round 9: "Hamas gunmen killed a grandmother" (not "Hamas fighters killed in Gaza").
+        # Only the actor is consumed: "killed" is then casualties too.
+        r"\b(?:hamas|hamas-led) (?:gunmen|fighters|militants|terrorists|attackers)(?= (?:[\w'-]+ )"
+        r"{0,2}(?:killed|murdered|massacred|kidnapped|abducted|slaughtered|sparked"
+        r"|took (?:[\w'-]+ )?hostages?)\b(?! (?:in|by|during|as|after|when|while|on|at)\b))",
         r"\b(?:attacks?|assault|offensive|raids?|incursion) (?:by (?:[\w'-]+ ){1,3})?(?:on|against"
-        r"|into) (?:southern )?israel\b",
+        r"|into|in) (?:southern )?israel\b",
+        # Round 9: "as Israel is attacked", "Israel came under attack".
+        r"\bisrael (?:is|was|has been|had been|being) (?:attacked|invaded)\b",
+        r"\bisrael (?:is |was |came |comes )?under attack\b",
         r"\b(?:israel|israeli|israel's|idf|us|u\.s\.|american|turkish|turkey) (?:[\w'-]+ ){0,2}"
         r"(?:attacks?|raids?|aggression|incursions?|operations?) (?:[\w'-]+ ){0,3}(?:on|in|at"
         r"|against|inside|into|near|target\w*) (?:[\w'-]+ ){0,3}" + ISRAEL_NEIGHBOURS + r"\b",
@@ -320,6 +343,13 @@ PATTERNS: tuple[Pattern, ...] = (
     # "Killed on October 7" means the Hamas attack in 2023 news about Israel or Gaza.
     Pattern("cross_border_attack", STRONG, (r"\bon (?:oct\.? 7|october 7(?:th)?|7 october)\b",),
             r"\b(?:hamas|israel\w*|kibbutz\w*|hostages?|gaza)\b"),
+    # Round 9: the places and toll of the 7 October attack, in news of its victims.
+    Pattern("cross_border_attack", STRONG, (
+        r"\b(?:kfar aza|be'?eri|nir oz|nahal oz|kibbutz\w*|nova (?:music )?festival"
+        r"|supernova)\b",
+        r"\b1,?[234]00 israelis\b", r"\b1,?[234]00 people (?:[\w'-]+ ){0,3}in israel\b",
+    ), r"\b(?:killed|dead|bodies|massacre\w*|attack\w*|hostages?|kidnap\w*|abduct\w*|behead\w*"
+       r"|slain|murdered|gunmen|militants|hamas)\b"),
     # A suicide bomber who "struck a mosque" is a bombing, not an air strike.
     Pattern("bombing", STRONG, (
         r"\b(?:suicide bombers?|car bombers?|truck bombers?|bombers?) (?:[\w'-]+ ){0,1}(?:struck"
@@ -366,25 +396,34 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:relentless|indiscriminate|retaliatory|punishing|precision|pre-emptive|preemptive"
         r"|deadly|lethal|targeted|israeli|russian) strikes\b(?! (?:workers|action))",
         r"\bstrikes (?:continue|continued|intensif\w*|resum\w*|rage)\b",
+        # Round 9: "Russian attack kills five" (a state's attack on a place, no weapon named).
+        r"\b(?:russia|russian|russia's) (?:[\w'-]+ ){0,1}(?:attacks?|assaults?) (?:kill\w*"
+        r"|wound\w*|injur\w*|destroy\w*|damag\w*|flatten\w*)\b",
         r"\b(?:israeli|russian|israel's|russia's) (?:attacks?|strikes?) on (?:[\w'-]+ ){0,3}"
         r"(?:buildings?|homes?|houses|apartments?|residential|hospitals?|schools?|camps?)\b",
     ), NO_WEAPON_CONTEXT),
     Pattern("airstrike", WEAK, (
         r"\b(?:bombing|bomb) raids?\b", r"\bkamikaze drones?\b", r"\bshahed\b",
+        # Ends before "drones" (looked at, not consumed): "shoots down drones fired from
+        # Yemen" is then matched again from "drones" (round 9).
         r"\b(?:hit|struck|attacked|targeted|shot down|downed|intercepted|repel\w*|intercepts"
-        r"|downs(?<!ups and downs)|shoots down) (?:by |with )?(?:[\w'-]+ ){0,3}drones?\b",
+        r"|downs(?<!ups and downs)|shoot(?:s|ing)? down|fend\w* off|fight\w* off|battl\w*)"
+        r"(?: by| with)?(?: [\w'-]+){0,3}(?= drones?\b)",
         r"\b(?:amid|under|during|despite) (?:the |continued |ongoing |heavy |intense |constant )?"
         r"(?:israeli |russian )?bombing\b",
         r"\bdrones? (?:[\w'-]+ ){0,3}(?:attacks?|strikes?|hit|struck|target\w*|slammed|crashed into"
         r"|damag\w*|kill\w*|wound\w*|injur\w*)\b",
         # Russian attacks on Ukrainian cities come from the air (missiles are matched as well).
         r"\b(?:russia|russian|russia's) (?:(?!(?:missiles?|rockets?|artillery|shelling|ground)\b)"
-        r"[\w'-]+ ){0,3}(?:attacks?|assaults?|barrages?|waves? of attacks) (?:on|against)"
-        r" (?:[\w'-]+ ){0,2}(?:kyiv|kiev|odesa|odessa|kharkiv|lviv|dnipro|ukraine's capital"
-        r"|the ukrainian capital)\b",
+        r"[\w'-]+ ){0,3}(?:attacks?|assaults?|barrages?|waves? of attacks) (?:on|against|across)"
+        r" (?:[\w'-]+ ){0,2}(?:kyiv|kiev|odesa|odessa|kharkiv|lviv|dnipro|izmail|ukraine's capital"
+        r"|the ukrainian capital|ukrainian cities|ukraine's (?:ports|cities|grain ports))\b",
         r"\bbombs (?:are |were )?(?:still )?(?:continue to |kept |keep )?(?:dropping|falling|fall"
         r"|fell|rain\w*|drop)\b",
         r"\bcontinu\w* to bomb\b", r"\b(?:drop\w*|using) bombs\b",
+        # Round 9: "before the bombing resumed" (a campaign from the air; explosions set off on
+        # the ground are named by their device). In news of Gaza, see the Gaza context below.
+        r"\bbombing (?:has |had )?(?:resum\w*|restart\w*|intensif\w*)\b",
         r"\b(?:striking|struck|pound\w*|bombing|bombed|flatten\w*) (?:of )?(?:[\w'-]+ ){0,3}"
         r"(?:schools?"
         r"|hospitals?|mosques?|churches|refugee camps?|homes|houses|bakeries|markets?|ambulances?"
@@ -396,10 +435,14 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("airstrike", WEAK, (
         r"\bbombard(?:ment|ments|ed|s|ing)?\b", r"\bpummel\w*",
     ), NO_WEAPON_CONTEXT + r"(?=.*(?:" + WAR_CONTEXT + r"))"),
+    # Round 9: in news of Gaza, bombs and bombing come from the air ("bombs, lack of
+    # electricity and damaged roads make life impossible in Gaza").
+    Pattern("airstrike", WEAK, (r"\b(?:bombs|bombing|bombings)\b",), r"\bgaza\b"),
     Pattern("airstrike", WEAK, (
         r"\bbomb(?:s|ed|ing) (?:the |a )?(?:[\w'-]+ )?(?:gaza|city|cities|camps?|towns?|villages?"
         r"|houses?|homes?|hospitals?|schools?|neighbou?rhoods?|areas?|targets?|positions?)\b",
-        r"\b(?:camps?|city|town|village|house|home|hospital|school)s? (?:was |were )?bombed\b",
+        r"\b(?:camps?|city|town|village|house|home|hospital|school|building)s? (?:was |were "
+        r"|has been |have been |had been )?bombed\b",
         r"\b(?:gov't|government|regime) bombs\b",
     )),
     # --- artillery, rockets and missiles ---
@@ -467,7 +510,6 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bgun ?battles?\b", r"\bfire-?fights?\b", r"\bexchanges? of (?:gun)?fire\b",
         r"\bexchang(?:e|es|ed|ing) (?:gun)?fire\b",
         r"\btrad(?:e|es|ed|ing) fire\b",
-        r"\bskirmish\w*",
         r"\bshoot-?out\b",
         r"\bgun ?fights?\b", r"\bcrossfire\b",
         r"\b(?:heavy|fierce|intense|renewed|deadly|street|ongoing|bitter|bloody|fresh|sporadic"
@@ -478,13 +520,18 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|ramps up|ramped up|near|in the|around|across|along|inside|for control)\b",
         r"\bclashes (?:erupted|erupt|broke out|between|raged|continued|continue|intensified"
         r"|flared)\b",
+        # Round 9: what the fighting has done ("the fighting has forced 73,000 people to flee").
+        r"\b(?:fighting|clashes) (?:has |have |had )?(?:already )?(?:forced|killed|displaced|driven"
+        r"|uprooted|claimed|left (?:[\w'-]+ ){0,2}dead)\b",
         r"\bthe fighting (?:in|around|near|across|along|between)\b",
         r"\b(?:gains?|advances?|breakthroughs?) (?:on|along|at) the (?:[\w'-]+ )?front ?lines?\b",
         r"\bbreak(?:s|ing)? through (?:[\w'-]+ ){0,3}(?:lines|defen[cs]es)\b",
         r"\bkilled (?:in|during) (?:the )?(?:clashes|fighting|combat|battle|a gunfight"
         r"|a shoot-?out|an exchange of fire|a firefight|an ambush)\b",
-        r"\b" + FORCES + r" (?:[\w'-]+ ){0,2}(?:battl\w*|fought|fighting|clash\w*|ambush\w*"
-        r"|repel\w*|repuls\w*|overr(?:an|un)|engag\w* in (?:fierce |heavy )?(?:fighting|combat)"
+        # Not "battlefield" ("targeting Hamas with battlefield intelligence", round 9).
+        r"\b" + FORCES + r" (?:[\w'-]+ ){0,2}(?:battl(?!efield)\w*|fought|fighting|clash\w*"
+        r"|ambush\w*|repel\w*|repuls\w*|overr(?:an|un)|engag\w* in (?:fierce |heavy )?"
+        r"(?:fighting|combat)"
         r"|offensive|counter-?offensive)\b(?! (?:coordinator|line|linem[ae]n|play\w*|coach\w*"
         r"|tackle|guard))",
         # Fighting named by its enemy: "entered Gaza to fight Hamas".
@@ -505,11 +552,20 @@ PATTERNS: tuple[Pattern, ...] = (
         # South Asian usage: an "encounter" is a gunfight with the police or the army.
         r"\b(?:killed|died|injured|wounded|shot dead|gunned down) in (?:an |a |the )?(?:[\w'-]+ )?"
         r"encounters?\b", r"\bencounters? (?:broke out|took place|ensued|between)\b",
+        # Round 9: "a new skirmish in the culture war" is politics.
+        r"\bskirmish\w*",
     ), ARMED_CONTEXT),  # police "encounters" with criminals are not fighting
     # Words that are war only where armed actors are named: gated by ARMED_CONTEXT.
     Pattern("armed_clash", WEAK, (
         r"\bclash(?:es|ed)?\b", r"\bambush\w*", r"\bcounter-?offensive\b",
-        r"\b(?:frontal|infantry|armou?red|amphibious|pre-dawn|dawn) (?:assaults?|attacks?)\b",
+        r"\b(?:frontal|infantry|armou?red|amphibious|pre-dawn|dawn|lightning) (?:assaults?|attacks?"
+        r"|offensives?)\b",
+        # Round 9: a sinking is fighting only in a war ("the sinking of a migrant boat" is not).
+        r"\bsink\w* (?:[\w'-]+ ){0,3}(?:boats?|ships?|vessels?|warships?)\b",
+        r"\bfight(?:s|ing)? to (?:take|capture|seize|hold|retake|defend|repel|push back"
+        r"|encircle)\b",
+        r"\b(?:city|town|village|garrison|enclave) (?:(?:is|was|has been|now|fully|completely"
+        r"|effectively|nearly|almost) ){0,2}(?:surrounded|encircled)\b",
         r"\bhostilities (?:resum\w*|erupt\w*|continu\w*|escalat\w*|intensif\w*|broke out)\b",
         r"\b(?:fierce|stiff|heavy) resistance\b",
         r"\boffensive (?:on|against|in|into|near|around|toward|towards)\b", r"\bencounter with\b",
@@ -534,9 +590,12 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|troops|soldiers|forces)\b",
         r"\b(?:attacks?|raids?|ambush\w*|assaults?) (?:[\w'-]+ ){0,2}(?:kill\w*|wound\w*|injur\w*)"
         r" (?:[\w'-]+,? ){0,4}" + TARGET_FORCES + r"\b",
-        r"\b(?:soldiers|troops|police\w*|officers|security forces|fighters|militants|rebels)"
-        r" (?:[\w'-]+ ){0,2}(?:killed|wounded|injured) (?:in|during|after) (?:an? |the )?"
-        r"(?:[\w'-]+ )?(?:attacks?|ambush\w*|assaults?|raids?)\b",
+        # Only the subject is consumed (looked ahead past): "killed" is then casualties too.
+        r"\b(?:soldiers|troops|police\w*|officers|security forces|personnel|fighters|militants"
+        r"|rebels)(?= (?:[\w'-]+ ){0,2}(?:killed|wounded|injured) (?:in|during|after)"
+        r" (?:an? |the )?(?:(?!(?:missile|rocket|drone|air|artillery|mortar|shelling|suicide"
+        r"|grenade|bomb\w*)\b)"
+        r"[\w'-]+ ){0,3}(?:attacks?|ambush\w*|assaults?|raids?)\b)",
         r"\b(?:militants|gunmen|fighters|rebels|insurgents|jihadists|militia\w*) (?:[\w'-]+ ){0,2}"
         r"(?:stormed|storm|raided|ambush\w*|overran|besieg\w*)\b",
         # Attacks on the police or the army are fighting; shootings of civilians are not.
@@ -552,7 +611,6 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bstorm\w* (?:a |the )?(?:[\w'-]+ ){0,2}(?:police station|military base|army base"
         r"|base|checkpoint|outpost|barracks|army post|military post)\b",
         r"\b(?:rebel|insurgent|militant|jihadist|islamist) (?:offensive|assaults? on)\b",
-        r"\bsink\w* (?:[\w'-]+ ){0,3}(?:boats?|ships?|vessels?|warships?)\b",
         r"\bdestr\w* (?:of )?(?:[\w'-]+ ){0,3}(?:boats?|tanks?|warships?|positions?)\b",
         r"\b(?:expand\w*|widen\w*|intensif\w*|escalat\w*|launch\w*|began|begins|started|starts"
         r"|continu\w*|press\w*|step\w* up|push\w* (?:ahead|on) with|mount\w*) (?:its "
@@ -561,8 +619,16 @@ PATTERNS: tuple[Pattern, ...] = (
         r" operations?|ground operations?|offensive operations?|assault|incursion)\b",
         r"\b(?:encircled|surrounded|besieged) by (?:[\w'-]+ ){0,1}(?:forces|troops|tanks)\b",
         r"\b(?:clos\w*|tighten\w*) (?:the |a |its )?(?:ring|noose|encirclement) (?:around|on)\b",
-        r"\b(?:troops|forces|tanks) (?:[\w'-]+ ){0,2}(?:encircl\w*|surround\w*|push\w* (?:deeper )?"
+        r"\b(?:troops|forces|tanks) (?:[\w'-]+ ){0,3}(?:encircl\w*|surround\w*|push\w* (?:deeper )?"
         r"into|advanc\w* (?:on|into|toward|towards)|clos\w* in on)\b",
+        # Round 9: "Israeli forces raid inside Gaza" (in the war, a ground incursion).
+        r"\b(?:troops|forces|tanks|soldiers) (?:[\w'-]+ ){0,1}raid\w* (?:deep )?(?:inside|into)"
+        r" (?:northern |southern |the )?gaza\b",
+        # Round 9: "gains against Russian positions", "a breach in enemy lines".
+        r"\b(?:gains?|advances?) (?:against|on) (?:[\w'-]+ ){0,2}(?:positions|lines|troops"
+        r"|forces)\b",
+        r"\b(?:breach\w*|holes?|gaps?) in (?:the )?(?:enemy|russian|ukrainian|israeli|defensive"
+        r"|front|frontline|hamas) lines\b",
         r"\bmilitary (?:operations?|offensive|assault) (?:in|on|against|into)\b",
         r"\b(?:attacks?|assaults?|fighting|battles?|pressure) (?:along|on|across) (?:the |a )?"
         r"(?:[\w'-]+ ){0,2}front ?lines?\b",
@@ -630,6 +696,12 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:ukrainian|russian|israeli|rebel|army|military|troops'|forces') (?:gains|advances)"
         r" (?:in|on|around|near|toward|towards)\b",
     )),
+    # Round 9: "Russia claims first battlefield breakthrough in months".
+    Pattern("armed_clash+territorial_seizure", WEAK, (
+        r"\b(?:claim\w*|report\w*|made|make|makes|making) (?:(?!(?:economic|market|political"
+        r"|electoral|diplomatic|poll|polls)\b)[\w'-]+ ){0,2}(?:gains|advances)\b",
+        r"\bbattlefield (?:breakthroughs?|gains|advances|victor(?:y|ies)|successes)\b",
+    ), ARMED_CONTEXT),
     Pattern("territorial_seizure", WEAK, (
         r"\bfell to\b", r"\bfalls to\b", r"\bgain(?:ed|s|ing)? ground\b", r"\bannex\w*",
         r"\bencircle\w*", r"\badvance[sd]? (?:on|into|toward)\b",

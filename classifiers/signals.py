@@ -58,13 +58,20 @@ _NEGATION = re.compile(
 _NEGATION_AFTER = re.compile(
     r"(?:\s*\w+(?:\s+\w+){0,3})?\s+(?:were|was|is|are|been)\s+(?:denied|false)"
 )
+# Right after the event: it has not happened yet ("as a ground offensive looms", "an
+# invasion is expected"); round 9.
+_MODALITY_AFTER = re.compile(
+    r"\s+(?:looms?|looming|(?:is|are|seems?|seemed|appears?|appeared) (?:expected|planned"
+    r"|feared|imminent|likely|looming|near|possible)|(?:could|may|might) (?:begin|start|come"
+    r"|follow|soon))\b"
+)
 # Cues that make a following event hypothetical: a threat, a plan, a fear, a future.
 _MODALITY = re.compile(
     r"\b(?:threat\w*|warn\w*|could|would|might|may|will|shall|if|plan\w*|prepar\w*|vow\w*"
     r"|pledg\w*|fears?|risk\w*|possible|potential|consider\w*|mull\w*|ready|intend\w*"
     r"|prospect|unless|seeks?|calls? for|urg\w*|demand\w*|brac\w*|expect\w*|loom\w*|simulat\w*"
     r"|rehears\w*|drills?|ahead of|delay\w*|imminent|impending|anticipat\w*"
-    r"|hop(?:e|es|ed|ing) to|ultimat\w*)\b"
+    r"|hop(?:e|es|ed|ing) to|ultimat\w*|worr(?:y|ies|ied))\b"
 )
 # The modal cues that make a hypothetical event war rhetoric: threats and declarations of intent
 # ("vowed to launch airstrikes", "Israel will continue its strikes"); plans, fears and
@@ -237,7 +244,8 @@ def pattern_evidence(texts: Sequence[str]) -> NDArray[np.float64]:
     ("fired missiles" about Ukraine is shelling, though the North Korean missile-test pattern
     listed first matches it too): rows where that happened are scanned again, with a regex
     built without the patterns whose contexts the row lacks."""
-    lowered = [text.lower().replace("\u2019", "'") for text in texts]
+    # Typographic quotes folded: "sends \u2018bunker buster\u2019 bombs" reads as plain words.
+    lowered = [text.lower().replace("\u2019", "'").replace("\u2018", "'") for text in texts]
     scores = np.zeros((len(texts), len(SIGNALS)))
     again: dict[frozenset[str], list[int]] = {}
     for row in _scan(lowered, list(range(len(lowered))), frozenset(), scores):
@@ -287,7 +295,9 @@ def _scan(
         end = match.end() + group.end_short - offset
         if _NEGATION.search(before) or _NEGATION_AFTER.match(text, end):
             grade = NEGATED
-        elif _MODALITY.search(cue := " ".join(before.split()[-MODALITY_WORDS:])):
+        elif _MODALITY.search(cue := " ".join(before.split()[-MODALITY_WORDS:])) or (
+            _MODALITY_AFTER.match(text, end)
+        ):
             grade = MODAL
             # "threatened to launch airstrikes": a threat.
             if group.threat_is_rhetoric and _THREAT.search(cue):
