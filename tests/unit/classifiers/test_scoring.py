@@ -278,3 +278,26 @@ def test_round_9_armed_clash_phrasings(scorer: Scorer) -> None:
     missile = _signals(scorer, "Twenty soldiers killed in a Russian missile attack on a "
                        "brigade ceremony, Kyiv says.")
     assert missile["shelling"] >= 0.5 > missile["armed_clash"]
+
+
+def test_round_9_review_cross_border_phrasings(scorer: Scorer) -> None:
+    # Review of round 9 (sentences written for the test): the 7 October attack named by a verb
+    # after "since" is still the attack; "Hamas gunmen killed..." needs the active voice.
+    attack = [
+        "Troops have fought in Gaza since Hamas attacked Israel on October 7.",
+        "Families have waited for news since Hamas militants infiltrated Israel on October 7.",
+        "Hamas gunmen killed at least 1,200 people in southern Israel.",
+        "Families of hostages taken from the Supernova party rallied in Tel Aviv.",
+    ]
+    assert _above(scorer, attack, "cross_border_attack") == attack
+    calm = [
+        "The army says 9,000 Hamas fighters have been killed since the war began.",
+        "Army: 12 Hamas militants were killed overnight in Khan Younis.",
+        "Israel was attacked by the UN secretary-general over the aid blockade in Gaza.",
+        "Israel is under attack at the UN, its ambassador told reporters on Tuesday.",
+        "Police raids in Israel's Arab towns target crime families after a string of murders.",
+        "Astronomers say the supernova was the explosion of a dead star far away.",
+        "A film about the Bossa Nova festival in Rio honours musicians now dead.",
+        "Texas and Washington are locked in a new skirmish over razor wire at the border.",
+    ]
+    assert _above(scorer, calm, "cross_border_attack") == []
