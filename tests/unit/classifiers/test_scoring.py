@@ -301,3 +301,30 @@ def test_round_9_review_cross_border_phrasings(scorer: Scorer) -> None:
         "Texas and Washington are locked in a new skirmish over razor wire at the border.",
     ]
     assert _above(scorer, calm, "cross_border_attack") == []
+
+
+def test_round_9_review_armed_clash_false_alarms(scorer: Scorer) -> None:
+    # Review of round 9 (sentences written for the test): phrases the round added that also
+    # read trading, football, politics, floods and protests as fighting.
+    calm = [
+        "Hedge funds booked gains on their short positions as oil rose.",
+        "Arsenal found gaps in the defensive lines of a tired Chelsea side.",
+        "The prime minister fights to hold onto power as the war with Hamas drags on.",
+        "The senator fights to defend his Ukraine aid bill as troops train in Poland.",
+        "The village is surrounded by floodwaters and soldiers are helping residents leave.",
+        "The city is surrounded by mountains and was a military garrison in the 1800s.",
+        "The far right made big gains in the election as voters fretted over troops abroad.",
+        "Defence firms reported gains as demand for artillery from the military surged.",
+    ]
+    assert _above(scorer, calm, "armed_clash") == []
+    assert _signals(scorer, "Rival fans clashed before the match; the clashes have left two "
+                    "fans dead in Marseille.")["armed_clash"] < 0.5
+    # Medical staff killed in an attack are no ground fight; security personnel still are.
+    assert _signals(scorer, "Medical personnel killed in an attack on a hospital in Khartoum, "
+                    "the army says.")["armed_clash"] < 0.5
+    fighting = [
+        "Ukrainians fight to defend their homes as Russian troops advance.",
+        "The town is now surrounded, Ukrainian commanders say, as Russian troops press on.",
+        "The Ukrainian military on Tuesday reported making small advances against Russian forces.",
+    ]
+    assert _above(scorer, fighting, "armed_clash") == fighting
