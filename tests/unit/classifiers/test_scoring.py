@@ -328,3 +328,23 @@ def test_round_9_review_armed_clash_false_alarms(scorer: Scorer) -> None:
         "The Ukrainian military on Tuesday reported making small advances against Russian forces.",
     ]
     assert _above(scorer, fighting, "armed_clash") == fighting
+
+
+def test_round_9_review_air_strike_false_alarms(scorer: Scorer) -> None:
+    # Review of round 9 (sentences written for the test): drones in business and firefighting,
+    # cyber and ground attacks, and unexploded bombs are no air strikes.
+    calm = [
+        "Firefighters battle the blaze using drones to find hot spots.",
+        "Battlefield drones are changing how armies train, analysts say.",
+        "Regulators shoot down plans for drones over the city.",
+        "Russian cyber attacks damaged Ukraine's power grid, officials said.",
+        "Russian ground assaults kill dozens of soldiers near Avdiivka.",
+        "Russian hacker attacks on Ukraine's ports disrupted grain exports.",
+        "Aid groups say unexploded bombs in Gaza will take years to clear.",
+    ]
+    assert _above(scorer, calm, "airstrike") == []
+    strikes = [
+        "Kyiv fends off a wave of Russian drones overnight.",
+        "Air defences fought off dozens of attack drones over Odesa.",
+    ]
+    assert _above(scorer, strikes, "airstrike") == strikes
