@@ -59,11 +59,13 @@ _NEGATION_AFTER = re.compile(
     r"(?:\s*\w+(?:\s+\w+){0,3})?\s+(?:were|was|is|are|been)\s+(?:denied|false)"
 )
 # Right after the event: it has not happened yet ("as a ground offensive looms", "an
-# invasion is expected"); round 9.
+# invasion is expected"); round 9. Not an event going on or done ("fighting is expected to
+# continue", "a strike is feared to have killed 40", "the fighting is near the airport").
 _MODALITY_AFTER = re.compile(
-    r"\s+(?:looms?|looming|(?:is|are|seems?|seemed|appears?|appeared) (?:expected|planned"
-    r"|feared|imminent|likely|looming|near|possible)|(?:could|may|might) (?:begin|start|come"
-    r"|follow|soon))\b"
+    r"\s+(?:looms?|looming|(?:is|are|seems?|seemed|appears?|appeared) (?:(?:expected|planned"
+    r"|feared|likely|possible)(?! to (?:have|continue|persist|go on|drag on|rage|intensify"
+    r"|escalate|worsen|spread)\b)|imminent|looming|near(?! +\w))|(?:could|may|might) (?:begin"
+    r"|start|come|follow|soon))\b"
 )
 # Cues that make a following event hypothetical: a threat, a plan, a fear, a future.
 _MODALITY = re.compile(
@@ -71,7 +73,7 @@ _MODALITY = re.compile(
     r"|pledg\w*|fears?|risk\w*|possible|potential|consider\w*|mull\w*|ready|intend\w*"
     r"|prospect|unless|seeks?|calls? for|urg\w*|demand\w*|brac\w*|expect\w*|loom\w*|simulat\w*"
     r"|rehears\w*|drills?|ahead of|delay\w*|imminent|impending|anticipat\w*"
-    r"|hop(?:e|es|ed|ing) to|ultimat\w*|worr(?:y|ies|ied))\b"
+    r"|hop(?:e|es|ed|ing) to|ultimat\w*|worr(?:y|ies|ied)(?! by))\b"
 )
 # The modal cues that make a hypothetical event war rhetoric: threats and declarations of intent
 # ("vowed to launch airstrikes", "Israel will continue its strikes"); plans, fears and

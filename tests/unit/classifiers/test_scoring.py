@@ -348,3 +348,22 @@ def test_round_9_review_air_strike_false_alarms(scorer: Scorer) -> None:
         "Air defences fought off dozens of attack drones over Odesa.",
     ]
     assert _above(scorer, strikes, "airstrike") == strikes
+
+
+def test_round_9_review_modality_keeps_reported_events(scorer: Scorer) -> None:
+    # Review of round 9 (sentences written for the test): an event "expected to continue",
+    # "feared to have killed", "near the airport" or "worried by" is going on or done.
+    fighting = [
+        "Heavy fighting is expected to continue around Khartoum, the UN says.",
+        "The fighting is near the airport, soldiers say.",
+    ]
+    assert _above(scorer, fighting, "armed_clash") == fighting
+    strike = _signals(scorer, "An Israeli airstrike is feared to have killed 40 people in Rafah.")
+    assert strike["airstrike"] >= 0.5
+    shelled = _signals(scorer, "Residents, worried by nightly shelling, fled to the west of "
+                       "the city as Russian troops advanced.")
+    assert shelled["shelling"] >= 0.5
+    # Still hypothetical: looming, imminent, near at the end of the clause.
+    for text in ("A ground offensive is imminent, the army says.",
+                 "An Israeli ground invasion is near."):
+        assert _signals(scorer, text)["armed_clash"] < 0.5, text
