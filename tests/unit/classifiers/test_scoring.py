@@ -367,3 +367,19 @@ def test_round_9_review_modality_keeps_reported_events(scorer: Scorer) -> None:
     for text in ("A ground offensive is imminent, the army says.",
                  "An Israeli ground invasion is near."):
         assert _signals(scorer, text)["armed_clash"] < 0.5, text
+
+
+def test_round_9_review_bombs_held_back_and_political_fighting(scorer: Scorer) -> None:
+    # Review of round 9 (sentences written for the test): in news of Gaza "bombs" are air
+    # strikes, but not bombs an ally ships, withholds or pauses, nor a film that bombs.
+    calm = [
+        "The US paused a shipment of 2,000-pound bombs to Israel over concerns about Gaza.",
+        "The president withheld bombs from Israel over its plans for Rafah in Gaza.",
+        "The film bombs at the box office despite a star turn from a Gaza-born actor.",
+    ]
+    assert _above(scorer, calm, "airstrike") == []
+    assert _above(scorer, ["Israel dropped 2,000-pound bombs on a crowded area of Gaza."],
+                  "airstrike") != []
+    # "Fighting has forced..." is war, but not a party's internal fighting.
+    assert _signals(scorer, "Internal fighting has forced the party leader to resign.")[
+        "armed_clash"] < 0.5
