@@ -294,11 +294,15 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:gun ?battles?|clashes|fighting|firing|fire|exchanges? of fire|skirmish\w*)"
         r" (?:[\w'-]+ ){0,4}along the (?:[\w'-]+ ){0,1}(?:border|frontier|line of (?:actual )?"
         r"control|blue line)\b",
-        # Round 9: "exchanges of fire have made picking near the border dangerous".
+    )),
+    # Round 9: "exchanges of fire have made picking near the border dangerous". Not crime near
+    # a border ("guards killed two smugglers in an exchange of fire near the border").
+    Pattern("armed_clash+cross_border_attack", WEAK, (
         r"\b(?:gun ?battles?|exchanges? of (?:gun)?fire|skirmish\w*(?! (?:over|about)\b))"
         r" (?:[\w'-]+ ){0,6}(?:near|on"
         r"|across|at) the (?:[\w'-]+ ){0,1}(?:border|frontier|blue line)\b",
-    )),
+    ), r"(?s)^(?!.*\b(?:smugglers?|smuggling|traffickers?|trafficking|cartels?|poachers?"
+       r"|drug (?:dealers|gangs?|runners|lords?))\b)"),
     Pattern("armed_clash+cross_border_attack", STRONG, (
         r"\bborder (?:clash|skirmish|fighting|firing|gunbattle)\w*",
         r"\bcross-?border (?:clashes|fighting|firing)\b",

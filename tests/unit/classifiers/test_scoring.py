@@ -383,3 +383,15 @@ def test_round_9_review_bombs_held_back_and_political_fighting(scorer: Scorer) -
     # "Fighting has forced..." is war, but not a party's internal fighting.
     assert _signals(scorer, "Internal fighting has forced the party leader to resign.")[
         "armed_clash"] < 0.5
+
+
+def test_round_9_review_crime_near_a_border_is_not_cross_border(scorer: Scorer) -> None:
+    # Review of round 9 (sentences written for the test): a gunfight with smugglers near a
+    # border is no attack across it; an exchange of fire with an army across it still is.
+    crime = [
+        "Border guards killed two cattle smugglers in an exchange of fire near the border.",
+        "Soldiers and cartel gunmen fought a gun battle near the US border.",
+    ]
+    assert _above(scorer, crime, "cross_border_attack") == []
+    assert _above(scorer, ["Skirmishes broke out again on the border between Armenia and "
+                           "Azerbaijan, both armies said."], "cross_border_attack") != []
