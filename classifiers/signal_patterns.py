@@ -347,7 +347,8 @@ PATTERNS: tuple[Pattern, ...] = (
         # Round 9: "as Israel is attacked", "Israel came under attack".
         # Not criticism: "Israel was attacked by the UN chief over...", "under attack at the UN".
         r"\bisrael (?:is|was|has been|had been|being) (?:attacked|invaded)\b" + _NOT_CRITICISM,
-        r"\bisrael (?:is |was |came |comes )?under attack\b" + _NOT_CRITICISM,
+        r"\bisrael (?:is |was |came |comes |(?:has |had )(?:come|been) )?under attack\b"
+        + _NOT_CRITICISM,
         r"\b(?:israel|israeli|israel's|idf|us|u\.s\.|american|turkish|turkey) (?:[\w'-]+ ){0,2}"
         r"(?:attacks?|raids?|aggression|incursions?|operations?) (?:[\w'-]+ ){0,3}(?:on|in|at"
         r"|against|inside|into|near|target\w*) (?:[\w'-]+ ){0,3}" + ISRAEL_NEIGHBOURS + r"\b",

@@ -288,6 +288,7 @@ def test_round_9_review_cross_border_phrasings(scorer: Scorer) -> None:
         "Families have waited for news since Hamas militants infiltrated Israel on October 7.",
         "Hamas gunmen killed at least 1,200 people in southern Israel.",
         "Families of hostages taken from the Supernova party rallied in Tel Aviv.",
+        "Israel has come under attack from Iran and its proxies.",
     ]
     assert _above(scorer, attack, "cross_border_attack") == attack
     calm = [
