@@ -149,7 +149,7 @@ def seed(url: str, *, feeds: int, articles: int, server: str) -> None:
     rng = random.Random(7)
     started = time.perf_counter()
     with session_scope(engine) as session:
-        ensure_default(session, now=NOW)
+        model_version = ensure_default(session, now=NOW).version
         watch_ids = [
             enable_preset(session, s, now=NOW).id for s in ("pakistan-afghanistan", "israel-hamas")
         ]
@@ -212,7 +212,7 @@ def seed(url: str, *, feeds: int, articles: int, server: str) -> None:
             scores.append(
                 {
                     "article_id": article_id,
-                    "model_version": "2026.11.0",
+                    "model_version": model_version,
                     "escalation": escalation,
                     "deescalation": rng.random() ** 3,
                     "quad": {q: round(rng.random() / 5, 4) for q in QUADS},

@@ -26,35 +26,47 @@ from classifiers.artifacts import (
     save_model,
 )
 from classifiers.designs import DESIGNS
-from classifiers.model_card import archive_calm_share, render_model_card, signal_sample_metrics
+from classifiers.model_card import render_model_card, signal_sample_metrics
 from classifiers.scoring import Scorer
 from classifiers.training import DEFAULT_DESIGN, train
+from classifiers.unrelated_news import unrelated_share
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
 LIMITATIONS = [
-    "`escalation` is P(verbal or material conflict) from QuadClass; nothing checks that the "
-    "actors are armed, so crime and riots with conflict vocabulary can score high.",
+    "`escalation` is P(verbal or material conflict) from QuadClass, and CAMEO (the corpora's "
+    "coding) counts arrests and police action as material conflict. Archive news weakly "
+    "labelled calm (a disaster or crime word and no armed-conflict word, "
+    "classifiers/weak_labels.py) brings annotated disaster and crime news above 0.5 down from "
+    "27% and 43% (model 2026.11.0) to the figures in the disaster and crime table, still above "
+    "the 2% we hold sports, business and science to; riots, crackdowns and political "
+    "violence can still score high, by design.",
     "ConfliBERT's news sentences are few (1,344); on their held-out quarter escalation F1 is "
-    "below the 0.88 target (see the table); on all held-out news it is above.",
+    "below the 0.88 target (see the table; 5-fold CV on the training part agrees: 0.857); on "
+    "all held-out news it is above.",
+    "Weak labels from the 2023 archive are rules, not readings: a calm item may be a war story "
+    "whose war words the lists lack, a conflict item one the patterns misread (their held-out "
+    "precision is 0.6-0.94 by signal). They depend on the patterns at build time, so a pattern "
+    "change changes the next model (the build is still reproducible from one commit).",
     "Signals are English phrase patterns scaled by the model: paraphrases they do not list are "
     "missed, and sarcasm, reported speech and long-range negation are not understood.",
     "Tuning batches up to round 5 are annotated by one person per batch, who also wrote or "
-    "tuned the patterns; rounds 6 and 7 by two annotators who never read the patterns, with "
-    "adjudication. Only the `heldout` batches (rounds 7 and 8, committed before they were "
-    "measured) are honest estimates for the shipped patterns; their supports are small (19 to "
-    "66 items for the target signals and cross-border attacks, fewer for the rarer ones): wide "
-    "confidence intervals; the earlier rounds listed above show how much the figures move "
+    "tuned the patterns; rounds 6 to 9 by two annotators who never read the patterns, with "
+    "adjudication. Only the `heldout` batch (round 9, committed before it was measured) is an "
+    "honest estimate for the shipped patterns; its supports are small (13 to 39 items for the "
+    "target signals and cross-border attacks, one shelling item, fewer for the rarer ones): "
+    "wide confidence intervals; the earlier rounds listed above show how much the figures move "
     "between batches (armed_clash P 0.76 R 0.62 on round 7, P 0.55 R 0.58 on round 8).",
-    "Signal targets (recall >= 0.85 at precision >= 0.8) are not met on the held-out rounds 7 "
-    "and 8 together (550 items): airstrike P 1.00 R 0.79 (66 items), armed_clash P 0.66 R 0.60 "
-    "(45); no shelling item was left to draw. Earlier held-out batches met them in part "
-    "(round 6: armed_clash P 0.83 R 0.86; the shelling batch: shelling P 0.81 R 0.93): over "
-    "rounds 4-8 the three signals' "
-    "recall on news the patterns were not written on ranged 0.41-0.93 by signal and batch "
-    "(precision 0.54-1.00). What they "
+    "Signal targets (recall >= 0.85 at precision >= 0.8) are not met on fresh news. Round 9: "
+    "airstrike P 0.94 R 0.77 (39 items), armed_clash P 0.63 R 0.57 (21), cross_border_attack "
+    "P 0.60 R 0.23 (13), shelling 0 of 1. The round-9 pattern changes lifted the 550 items "
+    "they were written on (airstrike recall 0.79 -> 0.91, armed_clash P/R 0.66/0.60 -> "
+    "0.84/0.82) but added one air strike on the unseen round-9 batch and nothing else: the "
+    "patterns have plateaued; over rounds 4-9 the three target signals' recall on news they "
+    "were not written on ranged 0.41-0.93 by signal and batch (precision 0.54-1.00). What they "
     "miss: strikes named only by their effect or a vague 'attack', ground fighting described "
-    "without a fighting word. Generic words (fighting, clashes, battle) count only where armed "
+    "without a fighting word, cross-border attacks whose attacker or place the lists lack. "
+    "Generic words (fighting, clashes, battle) count only where armed "
     "actors or weapons are named. A learned complement was tried: a per-signal logistic "
     "regression on the model's word features, trained on the 1,622 annotated tuning items, "
     "adds positives the patterns miss at only 8-19% precision (an ad-hoc 5-fold CV, script "
@@ -69,8 +81,9 @@ LIMITATIONS = [
     "not hold, conflicts outside those lists) is missed.",
     "SATP's 'armed assault' label includes one-sided shootings of civilians, which our "
     "armed_clash convention excludes, so SATP dev recall of armed_clash is low by design.",
-    "Disaster news that names no armed actor is weakly labelled calm (AG World, by keywords); "
-    "disaster news with conflict words (e.g. 'army rescues flood victims') is not covered.",
+    "Disaster and crime news that names an armed actor ('army rescues flood victims', "
+    "'police battle cartel') gets no weak label either way, so the model has seen few such "
+    "items labelled calm.",
     "Explanations list word features only (character n-grams and hashed features are not "
     "readable); a weight is tfidf x (mean conflict coefficient - mean other coefficient).",
 ]
@@ -85,9 +98,20 @@ HYPERPARAMETER_SEARCH = {
         "C=0.125 news_weight=10": [0.7677, 0.8548], "C=0.25 news_weight=15": [0.78, 0.8578],
         "C=0.125 news_weight=15": [0.7897, 0.8604], "C=0.25 news_weight=25": [0.7907, 0.8598],
         "C=0.125 news_weight=25": [0.7947, 0.8592], "C=0.25 news_weight=40": [0.7862, 0.8602],
+        # 2026.11.1: with the archive's weak labels (classifiers/weak_labels.py) in training.
+        "weak labels, C=0.125 news_weight=10": [0.7418, 0.8379],
+        "weak labels, C=0.125 news_weight=15": [0.7688, 0.8567],
+        "weak labels, C=0.125 news_weight=25": [0.7828, 0.8624],
+        "calm weak labels only, news_weight=10 (earlier rules)": [0.7488, 0.834],
+        "conflict weak labels only, news_weight=10 (earlier rules)": [0.7632, 0.8558],
+        "disaster calm + conflict, news_weight=10 (earlier rules)": [0.7585, 0.8562],
     },
-    "chosen": "C=0.125 news_weight=10: higher news weights calibrate worse (held-out news "
-    "escalation ECE 0.06 at weight 3, 0.08 at 10, 0.10 at 25, measured on the dev split)",
+    "chosen": "C=0.125 news_weight=15 with the archive's weak labels: the weak items dilute "
+    "the news sentences, so the weight that kept CV escalation F1 at the level it had without "
+    "them (0.855) went up from 10 to 15; 25 scores 0.005 more but calibrates worse (held-out "
+    "news escalation ECE 0.082 at 10, 0.089 at 15, 0.098 at 25). The weak crime items cost "
+    "ConfliBERT F1 (CAMEO codes arrests as conflict; disaster-only calm items cost nothing) "
+    "but without them 43% of annotated crime news scored as escalation",
 }
 DESIGN_CHOICE = (
     "Shipped: tfidf_word_svm. On the held-out news split tfidf_word_char_svm scores higher "
@@ -110,7 +134,9 @@ DESIGN_CHOICE = (
     "2%) and calibrates worse (all-news ECE 0.10 against 0.08), so it is not shipped. Its "
     "errors point at label noise in ConfliBERT (a ceasefire announcement and aid deliveries "
     "labelled material conflict). To ship another design: "
-    "`python -m classifiers.build_default --design tfidf_word_char_svm`."
+    "`python -m classifiers.build_default --design tfidf_word_char_svm`. The figures in this "
+    "paragraph are for the 2026.11.0 training mix; the table above is 2026.11.1's, with the "
+    "archive's weak labels, where the two word designs are 0.003 apart on the dev quarter."
 )
 # Each batch was measured once while still unseen, then used for the next round of pattern
 # fixes; only the last one (the `heldout` batch) is unseen by the shipped patterns. Kept here
@@ -143,8 +169,10 @@ HELDOUT_HISTORY = [
     "(15), armed_clash P 0.63 R 0.50 (10), cross_border_attack P 0.86 R 0.60 (20); round-5 "
     "patterns on the stratified batch: airstrike P 1.00 R 0.64, armed_clash P 0.80 R 0.73, "
     "cross_border_attack P 0.67 R 0.50",
-    "round 7 (batch heldout_round7_stratified, 290 stratified items, two independent "
-    "annotators and adjudication; the tables above): the round-6 patterns on the same batch "
+    "round 7 (batch tuning_round9_from_round7, then named heldout_round7_stratified, 290 "
+    "stratified items, two independent annotators and adjudication): round-7 patterns "
+    "airstrike P 1.00 R 0.77 (31), armed_clash P 0.76 R 0.62 (26), cross_border_attack P 0.83 "
+    "R 0.63 (8); the round-6 patterns on the same batch "
     "give airstrike P 1.00 R 0.74 (31), armed_clash P 0.76 R 0.62 (26), cross_border_attack "
     "P 0.86 R 0.75 (8), and so do the round-5 patterns: the round-7 changes added one air "
     "strike and lost one cross-border attack on unseen news. After this measurement, from the "
@@ -152,27 +180,55 @@ HELDOUT_HISTORY = [
     "event into rhetoric, and bare threats count only in news about a war or armed forces): "
     "tuning precision 0.19 -> 0.42 at recall 0.47; on round 7 it predicts 7 items instead of "
     "12 (2 in the batch, neither found before or after); no target signal changed",
+    "round 8 (batch tuning_round9_from_round8, then named heldout_round8_stratified, 260 "
+    "stratified items, annotated like round 7; a second look at the unchanged round-7 "
+    "patterns): airstrike P 1.00 R 0.80 (35), armed_clash P 0.55 R 0.58 (19), "
+    "cross_border_attack P 0.82 R 0.56 (16); rounds 7 and 8 together airstrike P 1.00 R 0.79 "
+    "(66), armed_clash P 0.66 R 0.60 (45), cross_border_attack P 0.82 R 0.58 (24)",
+    "round 9 (batch heldout_round9_stratified, the tables above: 300 stratified items, seed "
+    "2034, air 100, fighting 100, border 60, hard negatives 30, other 10; two independent "
+    "annotators, kappa airstrike 0.99, armed_clash 0.97, cross_border_attack 0.96, 7 items "
+    "adjudicated; committed before the round-9 pattern writer, who read rounds 7 and 8, was "
+    "done, and never shown to them): the round-7 patterns with model 2026.11.0 give airstrike "
+    "P 0.94 R 0.74 (39), armed_clash P 0.60 R 0.57 (21), cross_border_attack P 0.60 R 0.23 "
+    "(13), casualties P 0.70 R 0.73 (52); the round-9 patterns with the same model add one air "
+    "strike (R 0.77) and change nothing else; model 2026.11.1 (the tables) lifts casualties "
+    "from P 0.70 R 0.73 to P 0.80 R 0.83 and drops one armed_clash false alarm (P 0.63)",
 ]
+UNRELATED_METHOD = (
+    "300 archive items (`python -m classifiers.unrelated_news --seed 2035`, 150 with a disaster "
+    "word, 150 with a crime word) given a topic "
+    "(disaster, crime, conflict, other) by two independent annotators (kappa 0.97, 6 items "
+    "adjudicated), committed before any model was measured on them: "
+    "classifiers/annotations/unrelated_sample.jsonl. The share of the items plainly about a "
+    "disaster or about crime that score at or above the escalation alert threshold (the "
+    "target for unrelated news is < 2%; model 2026.11.0, trained without the archive's weak "
+    "labels, put 32 of the 118 disaster items and 26 of the 61 crime items there). None of "
+    "these items, nor any copy of one, is among the archive's weakly labelled training items."
+)
 PERFORMANCE = [
     "`.venv/bin/python bench/bench_scoring.py --repeat 7`, 10,000 archive items (mean 325 "
-    "characters), BLAS pinned to one thread, shared 2-core machine (other people's tests "
-    "running, load average ~2), 2026-11-25; the bare pipeline and the Scorer are timed in "
-    "alternation and each figure is the best of 7 runs:",
+    "characters), BLAS pinned to one thread, shared 2-core machine, 2026-11-25 (model "
+    "2026.11.1); the bare pipeline and the Scorer are timed in alternation and each figure is "
+    "the best of 7 runs. The machine ran about 2.4x slower than when 2026.11.0 was measured "
+    "(scikit-learn's transform of the same texts with the old model: 1.44 s now, 0.53-0.58 s "
+    "then), so compare the ratios, not the rates:",
     "",
-    "- batch: 14,600-15,700 articles/s; bare `Pipeline.predict_proba` on the same texts "
-    "17,800-18,700/s: 1.20-1.22x over two runs (target < 1.3x; it was 2.2-2.6x; 1.14-1.28x "
-    "before the round-6 and -7 signal patterns). Where the time goes: word TF-IDF 0.24-0.26 s "
-    "(scikit-learn's own transform of the same texts: 0.53-0.58 s; classifiers/fast_features.py "
-    "builds the same matrix bit for bit), signal patterns 0.23-0.28 s (0.16 s of it the one "
-    "regex scan, the rest negation and modality checks and the ~2% of rows rescanned without "
-    "a pattern whose context they lack), countries 0.06 s, explanations, Score objects and "
-    "garbage collection 0.07-0.11 s",
-    "- one at a time: 730-800 articles/s, 0.86-0.88x a bare per-item predict_proba (the fast "
-    "vectoriser skips scikit-learn's per-call overhead)",
-    "- load 0.16-0.18 s, gazetteer 0.22-0.25 s on first use, first score 0.75-0.92 s (compiles "
-    "the signal regexes and the gazetteer trie; the service pays it at start, see "
-    "classifiers.signals.WARM_UP_TEXTS); RSS 166 MB with the model loaded (+20 MB over the "
-    "interpreter with numpy/scipy/sklearn imported)",
+    "- batch: 8,690 articles/s; bare `Pipeline.predict_proba` on the same texts 9,770/s: 1.12x "
+    "(target < 1.3x; 2026.11.0 on the faster machine: 14,600-15,700/s, 1.20-1.22x). Where the "
+    "time goes: word TF-IDF 0.41 s (scikit-learn's own transform of the same texts: 1.21 s; "
+    "classifiers/fast_features.py builds the same matrix bit for bit), signal patterns 0.36 s "
+    "(one regex scan, negation and modality checks, and the ~3% of rows rescanned without the "
+    "patterns whose context failed there), countries 0.09 s, explanations, Score objects and "
+    "garbage collection 0.30 s",
+    "- one at a time: 419 articles/s, 0.75x a bare per-item predict_proba (the fast vectoriser "
+    "skips scikit-learn's per-call overhead)",
+    "- load 0.23 s, gazetteer 0.31 s on first use, first score 2.2 s (compiles the signal "
+    "regex, ~1,200 phrase alternatives, and the gazetteer trie; the service pays it at start "
+    "with the rescan regexes for the three commonest failed contexts, see "
+    "classifiers.signals.WARM_UP_TEXTS; a rarer one costs ~0.5-0.8 s the first time a process "
+    "meets it); RSS 169 MB with the model loaded (+21 MB over the interpreter with "
+    "numpy/scipy/sklearn imported)",
 ]
 
 
@@ -206,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     path, digest = save_model(model, args.out, version=args.version, card=card)
     scorer = load_model(path)
-    progress("measuring signals and calm archive news", 1.0)
+    progress("measuring signals and disaster and crime news", 1.0)
     _document(card, scorer, args.data, design=args.design)
     path, digest = save_model(model, args.out, version=args.version, card=card)
     scorer = load_model(path)
@@ -218,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
 def _document(card: dict[str, object], scorer: Scorer, data_dir: Path, *, design: str) -> None:
     """The card's measured and written parts that do not come from training."""
     card["signal_sample"] = signal_sample_metrics(scorer, data_dir)
-    card["archive_disasters"] = archive_calm_share(scorer, data_dir)
+    card.pop("archive_disasters", None)  # the keyword-picked measure it replaces
+    card["unrelated_news"] = unrelated_share(scorer, data_dir)
+    card["unrelated_news_method"] = UNRELATED_METHOD
     card["notes"] = LIMITATIONS
     card["hyperparameter_search"] = HYPERPARAMETER_SEARCH
     card["signal_heldout_history"] = HELDOUT_HISTORY

@@ -15,9 +15,10 @@ from pathlib import Path
 from classifiers.artifacts import default_model_path, load_model
 from classifiers.datasets import load_corpora
 from classifiers.evaluation import evaluate, format_report
-from classifiers.model_card import archive_calm_share, signal_sample_metrics
+from classifiers.model_card import signal_sample_metrics
 from classifiers.scoring import TextItem
 from classifiers.training import split_news_dev
+from classifiers.unrelated_news import unrelated_share
 from classifiers.vocabulary import ESCALATION_ALERT_THRESHOLD
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{above}/{len(items)} = {above / len(items):.4f}")
     print("== signals on classifiers/annotations/signals_sample.jsonl ==")
     print(json.dumps(signal_sample_metrics(scorer, args.data), indent=1))
-    print("== disaster/accident items of the 2023 archive ==")
-    print(json.dumps(archive_calm_share(scorer, args.data)))
+    print("== disaster and crime news, classifiers/annotations/unrelated_sample.jsonl ==")
+    print(json.dumps(unrelated_share(scorer, args.data)))
     return 0
 
 

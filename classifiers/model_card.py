@@ -10,9 +10,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from classifiers.datasets import CALM_DISASTER, CONFLICT_WORDS, clean_text, load_corpora
+from classifiers.datasets import clean_text, load_corpora
 from classifiers.evaluation import SIGNAL_THRESHOLD, signal_metrics
-from classifiers.scoring import ESCALATION_ALERT_THRESHOLD, Scorer, TextItem
+from classifiers.scoring import Scorer, TextItem
 
 ANNOTATIONS = Path(__file__).parent / "annotations" / "signals_sample.jsonl"
 ARCHIVE = Path("archive") / "world_news_rss_items_2023.jsonl"
@@ -49,7 +49,7 @@ def signal_sample_metrics(scorer: Scorer, data_dir: Path) -> dict[str, object]:
     scores = scorer.score([TextItem(id=label["id"], text=texts[label["id"]]) for label in labels])
     result: dict[str, object] = {
         "annotator": "tuning batches: one engineer per batch, who read each item and also wrote "
-        "or tuned the patterns (up to round 5); rounds 6 and 7, held-out included: two "
+        "or tuned the patterns (up to round 5); rounds 6 to 9, held-out included: two "
         "independent annotators who never read the patterns, disagreements adjudicated by a "
         "third (classifiers/annotations/README.md)",
         "threshold": SIGNAL_THRESHOLD,
@@ -79,18 +79,6 @@ def signal_sample_metrics(scorer: Scorer, data_dir: Path) -> dict[str, object]:
         if name in satp_metrics
     }
     return result
-
-
-def archive_calm_share(scorer: Scorer, data_dir: Path) -> dict[str, object]:
-    """Share of the archive's disaster/accident items (weakly picked: a disaster word and no
-    conflict word, datasets.CALM_DISASTER) scored at or above the escalation threshold."""
-    if not (data_dir / ARCHIVE).is_file():
-        return {}
-    texts = [text for text in read_archive(data_dir).values()
-             if CALM_DISASTER.search(text) and not CONFLICT_WORDS.search(text)]
-    scores = scorer.score([TextItem(id=str(i), text=text) for i, text in enumerate(texts)])
-    above = sum(score.escalation >= ESCALATION_ALERT_THRESHOLD for score in scores)
-    return {"items": len(texts), "share_above_threshold": round(above / max(len(texts), 1), 4)}
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -206,11 +194,16 @@ def render_model_card(card: dict[str, object]) -> str:
                       "used for tuning):", "", *[f"- {entry}" for entry in history], ""]
         recall = json.dumps(sample.get("satp_dev_recall"))
         lines += [f"SATP dev recall (texts never seen while writing patterns): `{recall}`", ""]
-    calm = card.get("archive_disasters")
-    if isinstance(calm, dict) and calm:
-        lines += ["## Disaster and accident news (weakly picked from the 2023 archive)", "",
-                  f"{calm.get('items')} items; share at or above the escalation threshold: "
-                  f"{calm.get('share_above_threshold')}.", ""]
+    unrelated = card.get("unrelated_news")
+    if isinstance(unrelated, dict) and unrelated:
+        lines += ["## Disaster and crime news (our annotated topic sample)", "",
+                  str(card.get("unrelated_news_method", "")), "",
+                  *_table([["topic", "items", f"at or above {unrelated.get('threshold')}",
+                            "share"]]
+                          + [[topic, str(row["items"]), str(row["above_threshold"]),
+                              str(row["share_above_threshold"])]
+                             for topic, row in unrelated.items() if isinstance(row, dict)]),
+                  ""]
     performance = card.get("performance")
     if isinstance(performance, list):
         lines += ["## Performance (bench/bench_scoring.py)", "", *performance, ""]

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
-from classifiers.artifacts import card_path, default_model_path
+from classifiers.artifacts import DEFAULT_MODEL_VERSION, card_path, default_model_path
 from service.cli import app
 from service.config import Settings
 from service.db import make_engine, session_scope
@@ -198,7 +198,7 @@ def test_a_deployment_moves_between_databases_intact(
     for row in before["model_versions"]:
         assert {**moved[row["version"]], "path": row["path"]} == row
     assert Path(moved["cw-test"]["path"]) == target_models.resolve() / "ceasewatch-cw-test.skops"
-    assert Path(moved["2026.11.0"]["path"]) == default_model_path()  # shipped here too
+    assert Path(moved[DEFAULT_MODEL_VERSION]["path"]) == default_model_path()  # shipped here too
     active = model_ops.ActiveModel(target).refresh(now=T0)
     assert active is not None and active.version == "cw-test"
 

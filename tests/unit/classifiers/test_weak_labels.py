@@ -1,0 +1,120 @@
+"""Disaster and crime news: the archive's weak labels used in training, and the annotated
+sample they are measured on (which must never leak into training)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from classifiers import unrelated_news
+from classifiers.model_card import ARCHIVE, read_archive
+from classifiers.scoring import Scorer
+from classifiers.unrelated_news import MEASURED_TOPICS, draw, read_sample, unrelated_share
+from classifiers.weak_labels import annotated_ids, archive_weak_labels, weak_labels
+
+TEXTS = {
+    "flood": "Floods kill 30 in southern Brazil after days of heavy rain",
+    "murder": "Police arrest man over the murder of a shopkeeper in Leeds",
+    "rescue": "Army rescues hundreds of flood victims stranded on rooftops",
+    "strike": "Israeli airstrikes hit Gaza City overnight, killing 20 people",
+    "denied": "Russia denies shelling Kharkiv as the fires burn in the city",
+    "market": "Stock markets rally as inflation slows in the euro zone",
+    "held": "Earthquake of magnitude 6.1 shakes central Turkey, rescuers search rubble",
+    "copy": "EARTHQUAKE of magnitude 6.1 shakes central Turkey - rescuers search rubble!",
+}
+
+
+def test_calm_needs_a_disaster_or_crime_word_and_no_armed_conflict_word() -> None:
+    items = {item.text: item for item in weak_labels(TEXTS, exclude={"held"})}
+    assert items[TEXTS["flood"]].quad == items[TEXTS["murder"]].quad == "neutral"
+    assert items[TEXTS["flood"]].source == "archive_calm"
+    # A disaster story naming the army may be about a war: no weak label either way.
+    assert TEXTS["rescue"] not in items
+    assert TEXTS["market"] not in items  # neither topic nor event
+
+
+def test_conflict_needs_an_event_pattern_that_is_not_negated() -> None:
+    items = {item.text: item for item in weak_labels(TEXTS, exclude=set())}
+    assert items[TEXTS["strike"]].quad == "material_conflict"
+    assert items[TEXTS["strike"]].source == "archive_conflict"
+    assert TEXTS["denied"] not in items
+
+
+def test_annotated_items_and_their_copies_stay_out_of_training() -> None:
+    kept = {item.text for item in weak_labels(TEXTS, exclude={"held"})}
+    assert TEXTS["held"] not in kept
+    assert TEXTS["copy"] not in kept  # the same story, other case and punctuation
+    assert TEXTS["copy"] in {item.text for item in weak_labels(TEXTS, exclude=set())}
+
+
+def test_annotated_ids_read_both_annotation_files(tmp_path: Path) -> None:
+    signals, topics = tmp_path / "signals.jsonl", tmp_path / "topics.jsonl"
+    signals.write_text('{"id": "a", "batch": "x", "signals": []}\n\n')
+    topics.write_text('{"id": "b", "topic": "crime"}\n')
+    assert annotated_ids((signals, topics, tmp_path / "absent.jsonl")) == {"a", "b"}
+
+
+def _archive(data_dir: Path, titles: list[str]) -> Path:
+    path = data_dir / ARCHIVE
+    path.parent.mkdir(parents=True)
+    path.write_text("".join(json.dumps({"link": f"https://news.example/{n}", "title": title})
+                            + "\n" for n, title in enumerate(titles)))
+    return path
+
+
+def test_archive_weak_labels_hash_the_archive_and_skip_when_it_is_absent(tmp_path: Path) -> None:
+    assert archive_weak_labels(tmp_path) == ([], {})
+    path = _archive(tmp_path, [TEXTS["flood"], TEXTS["strike"], TEXTS["market"]])
+    items, digest = archive_weak_labels(tmp_path)
+    assert digest == {str(ARCHIVE): hashlib.sha256(path.read_bytes()).hexdigest()}
+    assert sorted(item.source for item in items) == ["archive_calm", "archive_conflict"]
+
+
+def test_a_topic_outside_the_list_is_an_error_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "sample.jsonl"
+    path.write_text('{"id": "a", "topic": "crime"}\n{"id": "b", "topic": "sport"}\n')
+    with pytest.raises(ValueError, match=r"sample.jsonl:2: topic 'sport'"):
+        read_sample(path)
+
+
+def test_the_draw_is_reproducible_and_puts_disaster_words_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("ANNOTATIONS", "UNRELATED_SAMPLE"):
+        monkeypatch.setattr(unrelated_news, name, tmp_path / f"{name}.jsonl")
+    titles = [f"Floods and police in town {n}" for n in range(6)]
+    titles += [f"Police arrest suspect number {n}" for n in range(6)]
+    titles += ["Cricket final washed out", "Floods and police in town 0"]  # no word; a copy
+    _archive(tmp_path, titles)
+    sizes = {"disaster_words": 3, "crime_words": 4}
+    first = draw(tmp_path, seed=1, sizes=sizes)
+    assert first == draw(tmp_path, seed=1, sizes=sizes)
+    strata = {item["stratum"]: 0 for item in first}
+    for item in first:
+        strata[item["stratum"]] += 1
+        assert item["text"].startswith("Floods" if item["stratum"] == "disaster_words"
+                                       else "Police")
+    assert strata == {"disaster_words": 3, "crime_words": 4}
+    excluded = frozenset(item["id"] for item in first)
+    again = draw(tmp_path, seed=1, sizes={"disaster_words": 10, "crime_words": 10},
+                 exclude=excluded)
+    assert not {item["id"] for item in again} & excluded
+    assert len(again) == 12 - 7  # the cricket item and the copy are never drawn
+
+
+def test_the_measurement_counts_each_measured_topic_of_the_sample(
+    shared_data_dir: Path, scorer: Scorer
+) -> None:
+    texts = read_archive(shared_data_dir)
+    sample = {item_id: topic for item_id, topic in read_sample().items() if item_id in texts}
+    figures = unrelated_share(scorer, shared_data_dir)
+    for topic in MEASURED_TOPICS:
+        row = figures[topic]
+        assert isinstance(row, dict)
+        assert row["items"] == sum(value == topic for value in sample.values()) > 50
+        assert row["share_above_threshold"] == round(row["above_threshold"] / row["items"], 4)
+    # The sample is in the default exclusion list of the weak labels: unseen in training.
+    assert set(sample) <= annotated_ids()
