@@ -20,6 +20,7 @@ import argparse
 import json
 import random
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from classifiers.datasets import dedup_key
@@ -63,31 +64,53 @@ def draw(
     not know the stratum while labelling)."""
     texts = read_archive(data_dir)
     done = {json.loads(line)["id"] for line in ANNOTATIONS.read_text().splitlines() if line}
-    done |= exclude
+    compiled = [(name, re.compile(pattern)) for name, _, pattern, _ in STRATA]
+    sizes = strata if strata is not None else {name: size for name, *_, size in STRATA}
+    return draw_strata(texts, compiled, sizes, seed=seed, done=done | exclude, within=within)
+
+
+def draw_strata(
+    texts: dict[str, str],
+    strata: Sequence[tuple[str, re.Pattern[str]]],
+    sizes: dict[str, int],
+    *,
+    seed: int,
+    done: set[str] | frozenset[str],
+    within: frozenset[str] | None = None,
+) -> list[dict[str, str]]:
+    """`sizes[name]` items of each stratum named there, shuffled together. Each item of `texts`
+    (archive id -> text) not in `done`, nor a copy of one, belongs to the first stratum whose
+    regex finds it in the lower-cased text, whether or not that stratum is drawn."""
     # The same story from several outlets (or twice from one) is one item.
     seen = {dedup_key(texts[item_id]) for item_id in done if item_id in texts}
-    compiled = [(name, re.compile(pattern), size) for name, _, pattern, size in STRATA]
-    pools: dict[str, list[str]] = {name: [] for name, _, _ in compiled}
+    pools: dict[str, list[str]] = {name: [] for name, _ in strata}
     for item_id in sorted(texts):
         key = dedup_key(texts[item_id])
         if item_id in done or key in seen or (within is not None and item_id not in within):
             continue
         seen.add(key)
         lowered = texts[item_id].lower()
-        for name, pattern, _ in compiled:
+        for name, pattern in strata:
             if pattern.search(lowered):
                 pools[name].append(item_id)
                 break
-    sizes = strata if strata is not None else {name: size for name, _, size in compiled}
     rng = random.Random(seed)
     chosen = [
         {"id": item_id, "stratum": name, "text": texts[item_id]}
-        for name, _, _ in compiled
+        for name, _ in strata
         if name in sizes
         for item_id in rng.sample(pools[name], min(sizes[name], len(pools[name])))
     ]
     rng.shuffle(chosen)
     return chosen
+
+
+def write_batch(items: list[dict[str, str]], out: Path) -> None:
+    """One JSON object a line, to a file outside the repository (checked by the caller)."""
+    with out.open("w", encoding="utf-8") as handle:
+        for item in items:
+            handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+    print(f"{len(items)} items written to {out}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,11 +138,8 @@ def main(argv: list[str] | None = None) -> int:
             if name not in known or not size.isdigit():
                 parser.error(f"--strata: {part!r} is not NAME=SIZE with a known stratum name")
             strata[name] = int(size)
-    items = draw(args.data, seed=args.seed, exclude=exclude, within=within, strata=strata)
-    with args.out.open("w", encoding="utf-8") as handle:
-        for item in items:
-            handle.write(json.dumps(item, ensure_ascii=False) + "\n")
-    print(f"{len(items)} items written to {args.out}")
+    write_batch(draw(args.data, seed=args.seed, exclude=exclude, within=within, strata=strata),
+                args.out)
     return 0
 
 

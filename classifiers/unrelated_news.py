@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import re
 from pathlib import Path
 
-from classifiers.datasets import dedup_key
+from classifiers.annotation_batches import draw_strata, write_batch
 from classifiers.model_card import ANNOTATIONS, read_archive
 from classifiers.scoring import ESCALATION_ALERT_THRESHOLD, Scorer, TextItem
 
@@ -63,35 +62,21 @@ ARMED_CONFLICT = re.compile(
 _STRATA = (("disaster_words", DISASTER_WORDS), ("crime_words", CRIME_WORDS))
 
 
-def _labelled_ids(path: Path) -> set[str]:
-    if not path.is_file():
-        return set()
-    return {json.loads(line)["id"] for line in path.read_text().splitlines() if line.strip()}
+def annotated_ids() -> set[str]:
+    """Every archive id in our two annotation files (signals and topics)."""
+    ids: set[str] = set()
+    for path in (ANNOTATIONS, UNRELATED_SAMPLE):
+        if path.is_file():
+            ids |= {json.loads(line)["id"] for line in path.read_text().splitlines() if line}
+    return ids
 
 
 def draw(data_dir: Path, *, seed: int, sizes: dict[str, int],
          exclude: frozenset[str] = frozenset()) -> list[dict[str, str]]:
     """Items with a disaster word (first) or else a crime word, `sizes[stratum]` of each,
     shuffled together, never one already in either annotation file or in `exclude`."""
-    texts = read_archive(data_dir)
-    done = _labelled_ids(ANNOTATIONS) | _labelled_ids(UNRELATED_SAMPLE) | exclude
-    seen = {dedup_key(texts[item_id]) for item_id in done if item_id in texts}
-    pools: dict[str, list[str]] = {name: [] for name, _ in _STRATA}
-    for item_id in sorted(texts):
-        key = dedup_key(texts[item_id])
-        if item_id in done or key in seen:
-            continue
-        seen.add(key)
-        for name, pattern in _STRATA:
-            if pattern.search(texts[item_id].lower()):
-                pools[name].append(item_id)
-                break
-    rng = random.Random(seed)
-    chosen = [{"id": item_id, "stratum": name, "text": texts[item_id]}
-              for name, _ in _STRATA
-              for item_id in rng.sample(pools[name], min(sizes.get(name, 0), len(pools[name])))]
-    rng.shuffle(chosen)
-    return chosen
+    return draw_strata(read_archive(data_dir), _STRATA, sizes, seed=seed,
+                       done=annotated_ids() | exclude)
 
 
 def read_sample(path: Path = UNRELATED_SAMPLE) -> dict[str, str]:
@@ -137,12 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.out.resolve().is_relative_to(_REPO_ROOT):
         parser.error("--out must be outside the repository (the texts are not ours to store)")
     exclude = frozenset(item for path in args.exclude for item in path.read_text().split())
-    items = draw(args.data, seed=args.seed, exclude=exclude,
-                 sizes={"disaster_words": args.disaster, "crime_words": args.crime})
-    with args.out.open("w", encoding="utf-8") as handle:
-        for item in items:
-            handle.write(json.dumps(item, ensure_ascii=False) + "\n")
-    print(f"{len(items)} items written to {args.out}")
+    sizes = {"disaster_words": args.disaster, "crime_words": args.crime}
+    write_batch(draw(args.data, seed=args.seed, exclude=exclude, sizes=sizes), args.out)
     return 0
 
 

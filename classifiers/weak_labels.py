@@ -19,34 +19,17 @@ signal and topic measurements stay on news the model never saw.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from classifiers.datasets import LabelledText, dedup_key
-from classifiers.model_card import ANNOTATIONS, ARCHIVE, read_archive
+from classifiers.model_card import ARCHIVE, read_archive
 from classifiers.signal_patterns import WEAK
 from classifiers.signals import SIGNALS, pattern_evidence
-from classifiers.unrelated_news import (
-    ARMED_CONFLICT,
-    CRIME_WORDS,
-    DISASTER_WORDS,
-    UNRELATED_SAMPLE,
-)
+from classifiers.unrelated_news import ARMED_CONFLICT, CRIME_WORDS, DISASTER_WORDS, annotated_ids
 
 EVENT_SIGNALS = ("airstrike", "shelling", "armed_clash", "bombing", "cross_border_attack",
                  "territorial_seizure")
 _EVENT_COLUMNS = [SIGNALS.index(name) for name in EVENT_SIGNALS]
-ANNOTATION_FILES = (ANNOTATIONS, UNRELATED_SAMPLE)
-
-
-def annotated_ids(files: tuple[Path, ...] = ANNOTATION_FILES) -> set[str]:
-    ids: set[str] = set()
-    for path in files:
-        if path.is_file():
-            ids |= {json.loads(line)["id"] for line in path.read_text().splitlines() if line}
-    return ids
-
-
 def weak_labels(texts: dict[str, str], exclude: set[str]) -> list[LabelledText]:
     """Calm and conflict items of `texts` (archive id -> text), in id order, leaving out the
     ids in `exclude` and any text that duplicates one of theirs."""

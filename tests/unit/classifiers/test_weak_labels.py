@@ -12,8 +12,14 @@ import pytest
 from classifiers import unrelated_news
 from classifiers.model_card import ARCHIVE, read_archive
 from classifiers.scoring import Scorer
-from classifiers.unrelated_news import MEASURED_TOPICS, draw, read_sample, unrelated_share
-from classifiers.weak_labels import annotated_ids, archive_weak_labels, weak_labels
+from classifiers.unrelated_news import (
+    MEASURED_TOPICS,
+    annotated_ids,
+    draw,
+    read_sample,
+    unrelated_share,
+)
+from classifiers.weak_labels import archive_weak_labels, weak_labels
 
 TEXTS = {
     "flood": "Floods kill 30 in southern Brazil after days of heavy rain",
@@ -50,11 +56,17 @@ def test_annotated_items_and_their_copies_stay_out_of_training() -> None:
     assert TEXTS["copy"] in {item.text for item in weak_labels(TEXTS, exclude=set())}
 
 
-def test_annotated_ids_read_both_annotation_files(tmp_path: Path) -> None:
+def test_annotated_ids_read_both_annotation_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     signals, topics = tmp_path / "signals.jsonl", tmp_path / "topics.jsonl"
     signals.write_text('{"id": "a", "batch": "x", "signals": []}\n\n')
     topics.write_text('{"id": "b", "topic": "crime"}\n')
-    assert annotated_ids((signals, topics, tmp_path / "absent.jsonl")) == {"a", "b"}
+    monkeypatch.setattr(unrelated_news, "ANNOTATIONS", signals)
+    monkeypatch.setattr(unrelated_news, "UNRELATED_SAMPLE", topics)
+    assert annotated_ids() == {"a", "b"}
+    monkeypatch.setattr(unrelated_news, "UNRELATED_SAMPLE", tmp_path / "absent.jsonl")
+    assert annotated_ids() == {"a"}
 
 
 def _archive(data_dir: Path, titles: list[str]) -> Path:
