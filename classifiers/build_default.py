@@ -30,6 +30,7 @@ from classifiers.model_card import render_model_card, signal_sample_metrics
 from classifiers.scoring import Scorer
 from classifiers.training import DEFAULT_DESIGN, train
 from classifiers.unrelated_news import unrelated_share
+from classifiers.weak_labels import stale_held_out
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -253,7 +254,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.refresh_card:
         path = args.out / f"{ARTIFACT_PREFIX}{args.version}.skops"
-        refresh_card(path, args.data)
+        try:
+            refresh_card(path, args.data)
+        except StaleHeldOut as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         print(f"refreshed {card_path(path)} and MODEL_CARD.md (model unchanged)")
         return 0
     compare = () if args.no_compare else tuple(DESIGNS)
@@ -285,11 +290,18 @@ def _document(card: dict[str, object], scorer: Scorer, data_dir: Path, *, design
     card["performance"] = PERFORMANCE
 
 
+class StaleHeldOut(ValueError):
+    """The annotation files gained items the saved model may have trained on."""
+
+
 def refresh_card(model_path: Path, data_dir: Path) -> None:
     """Re-measure signals (patterns change without retraining) and rewrite the card json and
-    MODEL_CARD.md next to the artifact. The artifact and its sha256 are untouched."""
+    MODEL_CARD.md next to the artifact. The artifact and its sha256 are untouched. Refused when
+    items were annotated after the model was trained on the archive's weak labels."""
     scorer = load_model(model_path)
     card = dict(scorer.card)
+    if (reason := stale_held_out(card)) is not None:
+        raise StaleHeldOut(reason)
     _document(card, scorer, data_dir, design=str(card.get("design", DEFAULT_DESIGN)))
     card_path(model_path).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
     (model_path.parent / "MODEL_CARD.md").write_text(render_model_card(load_model(model_path).card))

@@ -20,6 +20,7 @@ from classifiers.scoring import TextItem
 from classifiers.training import split_news_dev
 from classifiers.unrelated_news import unrelated_share
 from classifiers.vocabulary import ESCALATION_ALERT_THRESHOLD
+from classifiers.weak_labels import stale_held_out
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=default_model_path())
     args = parser.parse_args(argv)
     scorer = load_model(args.model)
+    if (reason := stale_held_out(scorer.card)) is not None:
+        print(f"WARNING: {reason}")
     seed = scorer.card.get("seed", 0)
     _, dev = split_news_dev(load_corpora(args.data), seed=int(str(seed)))
     dev["all_news"] = [item for items in list(dev.values()) for item in items]

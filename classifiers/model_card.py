@@ -114,6 +114,8 @@ def render_model_card(card: dict[str, object]) -> str:
         lines += _table([["file", "sha256"]] + [[k, f"`{v}`"] for k, v in sorted(hashes.items())])
     lines += [
         "",
+        f"Weak labels from the news archive (classifiers/weak_labels.py): "
+        f"`{json.dumps(card.get('weak_labels'))}`. "
         f"Training rows by source: `{json.dumps(card.get('training_size'))}`; "
         f"held-out news dev rows: `{json.dumps(card.get('dev_size'))}`. "
         f"Sample weights: `{json.dumps(card.get('sample_weights'))}`.",

@@ -174,9 +174,13 @@ def train(
     corpora = load_corpora(data_dir)
     training, dev = split_news_dev(corpora, seed=seed)
     report("weak labels from the archive", 0.03)
-    weak, archive_sha256 = archive_weak_labels(data_dir)
+    weak, weak_card = archive_weak_labels(data_dir)
     training += weak + list(extra)
-    card["corpora_sha256"] = {**corpora.file_sha256, **archive_sha256}
+    hashes = dict(corpora.file_sha256)
+    if "archive_sha256" in weak_card:
+        hashes[str(weak_card["archive"])] = str(weak_card["archive_sha256"])
+    card["corpora_sha256"] = hashes
+    card["weak_labels"] = weak_card
     sizes: dict[str, int] = {}
     for item in training:
         sizes[item.source] = sizes.get(item.source, 0) + 1

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from classifiers.annotation_batches import draw_strata, write_batch
-from classifiers.model_card import ANNOTATIONS, read_archive
+from classifiers.model_card import ANNOTATIONS, ARCHIVE, read_archive
 from classifiers.scoring import ESCALATION_ALERT_THRESHOLD, Scorer, TextItem
 
 UNRELATED_SAMPLE = Path(__file__).parent / "annotations" / "unrelated_sample.jsonl"
@@ -94,8 +94,7 @@ def read_sample(path: Path = UNRELATED_SAMPLE) -> dict[str, str]:
 
 def unrelated_share(scorer: Scorer, data_dir: Path) -> dict[str, object]:
     """Per measured topic: annotated items, how many score at or above the alert threshold."""
-    archive = data_dir / "archive" / "world_news_rss_items_2023.jsonl"
-    if not UNRELATED_SAMPLE.is_file() or not archive.is_file():
+    if not UNRELATED_SAMPLE.is_file() or not (data_dir / ARCHIVE).is_file():
         return {}
     texts = read_archive(data_dir)
     sample = {item_id: topic for item_id, topic in read_sample().items() if item_id in texts}

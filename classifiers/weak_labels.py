@@ -8,12 +8,14 @@ Two kinds of item, both labelled by rules, never by reading:
   material conflict, so before this 27% of annotated disaster items and 43% of crime items
   scored as escalation.
 - conflict (`archive_conflict`, material_conflict): an event signal pattern (airstrike,
-  shelling, armed_clash, bombing, cross_border_attack, territorial_seizure) matches at full
-  phrase strength, after negation and modality. Calm items alone pulled real war news down
-  with them ("killed", "attack" are common to both); these hold it up.
+  shelling, armed_clash, bombing, cross_border_attack, territorial_seizure) matches as a
+  reported event (pattern evidence >= WEAK: not negated, not modal). Calm items alone pulled
+  real war news down with them ("killed", "attack" are common to both); these hold it up.
 
 Every item of our annotation files (and every copy of one, by dedup_key) is left out, so the
-signal and topic measurements stay on news the model never saw.
+signal and topic measurements stay on news the model never saw. The card records a digest of
+those ids: a batch annotated later may hold items this model trained on, so its figures mean
+something only after a rebuild (`stale_held_out` says when).
 """
 
 from __future__ import annotations
@@ -49,11 +51,40 @@ def weak_labels(texts: dict[str, str], exclude: set[str]) -> list[LabelledText]:
     return items
 
 
-def archive_weak_labels(data_dir: Path) -> tuple[list[LabelledText], dict[str, str]]:
-    """The weak items of the archive under `data_dir` and the archive's sha256 (for the card);
-    nothing when the archive is absent."""
+def held_out_digest(ids: set[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
+
+
+def archive_weak_labels(data_dir: Path) -> tuple[list[LabelledText], dict[str, object]]:
+    """The weak items of the archive under `data_dir`, and what the card records about them
+    (the archive's sha256, counts, the digest of the ids left out). No weak items when the
+    archive is absent, nor when the annotation files are (they would not be left out)."""
     path = data_dir / ARCHIVE
     if not path.is_file():
-        return [], {}
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return weak_labels(read_archive(data_dir), annotated_ids()), {str(ARCHIVE): digest}
+        return [], {"archive": f"absent at {path}: no weak labels"}
+    held_out = annotated_ids()
+    if not held_out:
+        return [], {"archive": str(ARCHIVE), "annotations": "absent: no weak labels"}
+    items = weak_labels(read_archive(data_dir), held_out)
+    return items, {
+        "archive": str(ARCHIVE),
+        "archive_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "calm": sum(item.source == "archive_calm" for item in items),
+        "conflict": sum(item.source == "archive_conflict" for item in items),
+        "held_out_ids": len(held_out),
+        "held_out_sha256": held_out_digest(held_out),
+    }
+
+
+def stale_held_out(card: dict[str, object]) -> str | None:
+    """Why the annotation files no longer match what this model left out, or None."""
+    recorded = card.get("weak_labels")
+    if not isinstance(recorded, dict) or "held_out_sha256" not in recorded:
+        return None  # trained without weak labels: every annotated item is unseen
+    current = annotated_ids()
+    if held_out_digest(current) == recorded["held_out_sha256"]:
+        return None
+    return (f"the annotation files hold {len(current)} ids, the model left out "
+            f"{recorded.get('held_out_ids')} when it was trained on the archive's weak labels: "
+            "items annotated since may be ones it trained on; rebuild the model "
+            "(python -m classifiers.build_default) before measuring them")

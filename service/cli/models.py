@@ -13,6 +13,7 @@ import typer
 from classifiers.artifacts import load_model
 from classifiers.evaluation import evaluate as evaluate_model
 from classifiers.evaluation import format_report
+from classifiers.model_card import ARCHIVE
 from classifiers.scoring import Scorer, TextItem
 from classifiers.training import read_labelled_jsonl
 from service.cli.common import fail, friendly_errors, migrated_engine, settings
@@ -100,6 +101,10 @@ def train(
     data_dir = data or s.data_dir
     if not (data_dir / "corpora").is_dir():
         fail(f"no corpora under {data_dir}; pass --data PATH/TO/shared/data")
+    if not (data_dir / ARCHIVE).is_file():
+        typer.echo(f"warning: no {ARCHIVE} under {data_dir}: training without the archive's "
+                   "weak labels, so disaster and crime news will score higher (MODEL_CARD.md)",
+                   err=True)
     with migrated_engine(s) as engine, Progress() as bar:
         task = bar.add_task("training", total=1.0)
 

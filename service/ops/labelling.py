@@ -273,9 +273,13 @@ def compare(active: ModelVersion | None, candidate: ModelVersion) -> dict[str, A
     same_split = bool(act_card) and all(
         act_card.get(k) == cand_card.get(k) for k in ("corpora_sha256", "seed")
     )
+    weak = cand_card.get("weak_labels")
     return {
         "rows": rows,
         "same_split": same_split,
+        # Trained without the archive's weak labels (no archive under the data folder): the
+        # dev figures hardly show it, but disaster and crime news scores higher again.
+        "weak_labels_missing": isinstance(weak, dict) and "held_out_sha256" not in weak,
         "candidate_labels": cand_card.get("operator_labels"),
         "active_labels": act_card.get("operator_labels", 0 if act_card else None),
     }

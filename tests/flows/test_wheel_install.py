@@ -102,6 +102,10 @@ def test_install_takes_what_the_image_needs_from_the_wheel(installed: Installed)
     shipped = [p.name for p in (REPO / "classifiers" / "artifacts").iterdir()]
     assert {p.name for p in (site / "classifiers" / "artifacts").iterdir()} >= set(shipped)
     assert "MODEL_CARD.md" in shipped
+    # Training on the archive's weak labels leaves the annotated items out: they must ship.
+    annotations = {p.name for p in (REPO / "classifiers" / "annotations").glob("*.jsonl")}
+    assert annotations >= {"signals_sample.jsonl", "unrelated_sample.jsonl"}
+    assert {p.name for p in (site / "classifiers" / "annotations").glob("*.jsonl")} == annotations
     versions = {p.name for p in (REPO / "migrations" / "versions").glob("*.py")}
     assert {p.name for p in (site / "migrations" / "versions").glob("*.py")} == versions
     for data in ("migrations/env.py", "migrations/script.py.mako", "service/default_feeds.opml",

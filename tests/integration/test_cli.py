@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from service.cli import app
+from tests.conftest import shared_data
 from tests.integration.test_poll import STRIKE, rss
 from tests.support.feed_server import FeedServer
 
@@ -138,3 +139,23 @@ def test_watches_commands(run, tmp_path: Path) -> None:  # type: ignore[no-untyp
     gone = run("watches", "delete", "ethiopia-eritrea")
     assert gone.exit_code == 2 and "no watch" in gone.output
     assert run("alerts").exit_code == 0
+
+
+def test_train_without_the_news_archive_warns_and_registers_a_candidate(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    corpora = shared_data() / "corpora"
+    if not corpora.is_dir():
+        pytest.skip(f"no corpora under {corpora.parent}")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "corpora").symlink_to(corpora)  # the corpora, but no archive beside them
+    trained = run("train", "--data", str(data))
+    assert trained.exit_code == 0, trained.output
+    assert "training without the archive's weak labels" in trained.output
+    version = trained.output.split("registered ")[1].split()[0]
+    listed = run("models", "list")
+    assert version in listed.output
+    card = json.loads(next((tmp_path / "models").glob(f"*{version}*.card.json")).read_text())
+    assert "absent" in card["weak_labels"]["archive"] and "archive_calm" not in card[
+        "training_size"]

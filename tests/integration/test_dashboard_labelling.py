@@ -19,7 +19,8 @@ from service.api.app import create_app
 from service.clock import utcnow
 from service.config import Settings
 from service.db import session_scope
-from service.models import Article, ArticleScore, Label
+from service.models import Article, ArticleScore, Label, ModelVersion
+from service.ops import labelling
 from service.ops import models as model_ops
 from tests.conftest import shared_data
 from tests.support.api import ADMIN, key
@@ -229,6 +230,7 @@ def test_retrain_compare_and_promote(client_with_corpora: TestClient, engine: En
     assert "QuadClass macro-F1, held-out news" in table
     assert re.search(r"Operator labels learned from</td><td[^>]*>0</td><td[^>]*>1</td>", table)
     assert "same held-out news" in page, "same corpora and seed: the figures are comparable"
+    assert "without the news archive's weak labels" not in page  # the archive is there
     assert f'<button type="submit" class="primary" id="promote">Promote {version}' in page
     with session_scope(engine) as session:
         assert model_ops.active_version(session).version == shipped  # type: ignore[union-attr]
@@ -243,3 +245,15 @@ def test_retrain_compare_and_promote(client_with_corpora: TestClient, engine: En
     assert 'id="promote"' not in client.get("/label").text, "nothing left to promote"
     bogus = client.post("/label/promote", data={"csrf": token, "version": "cw-nope"})
     assert bogus.status_code == 422 and "no model version" in bogus.text
+
+
+def test_a_candidate_without_the_archive_weak_labels_is_flagged() -> None:
+    # A data folder without the news archive trains without its weak labels; the dev figures
+    # hardly show it, so the comparison says it.
+    without = ModelVersion(version="cw-a", path="/x", sha256="0" * 64, created_at=utcnow(),
+                           metrics={"comparison": {}, "weak_labels": {"archive": "absent at /d"}})
+    with_them = ModelVersion(version="cw-b", path="/y", sha256="0" * 64, created_at=utcnow(),
+                             metrics={"comparison": {},
+                                      "weak_labels": {"calm": 3, "held_out_sha256": "ab"}})
+    assert labelling.compare(with_them, without)["weak_labels_missing"] is True
+    assert labelling.compare(without, with_them)["weak_labels_missing"] is False

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from classifiers import model_card
+from classifiers import model_card, unrelated_news
 from classifiers.annotation_batches import STRATA, draw
 from classifiers.artifacts import card_path, default_model_path, load_model
-from classifiers.build_default import refresh_card
+from classifiers.build_default import StaleHeldOut, refresh_card
 from classifiers.model_card import ANNOTATIONS
 
 
@@ -98,3 +98,19 @@ def test_the_command_takes_several_exclusion_lists(shared_data_dir: Path, tmp_pa
     assert main(argv) == 0
     drawn = {json.loads(line)["id"] for line in out.read_text().splitlines()}
     assert len(drawn) == 5 and not drawn & set(first[:20])
+
+
+def test_refresh_card_refuses_once_items_were_annotated_after_training(
+    shared_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A new batch may hold archive items the model trained on (weak labels): measuring it needs
+    # a rebuild, not a refreshed card.
+    grown = tmp_path / "signals_sample.jsonl"
+    grown.write_text(ANNOTATIONS.read_text() + '{"id": "0000000000000000", "signals": []}\n')
+    monkeypatch.setattr(unrelated_news, "ANNOTATIONS", grown)
+    model = tmp_path / default_model_path().name
+    shutil.copy(default_model_path(), model)
+    shutil.copy(card_path(default_model_path()), card_path(model))
+    with pytest.raises(StaleHeldOut, match="rebuild the model"):
+        refresh_card(model, shared_data_dir)
+    assert card_path(model).read_text() == card_path(default_model_path()).read_text()

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from classifiers import unrelated_news
-from classifiers.model_card import ARCHIVE, read_archive
-from classifiers.scoring import Scorer
+from classifiers.datasets import dedup_key
+from classifiers.model_card import ARCHIVE, archive_id, read_archive
+from classifiers.scoring import Scorer, TextItem
 from classifiers.unrelated_news import (
     MEASURED_TOPICS,
     annotated_ids,
@@ -19,7 +20,7 @@ from classifiers.unrelated_news import (
     read_sample,
     unrelated_share,
 )
-from classifiers.weak_labels import archive_weak_labels, weak_labels
+from classifiers.weak_labels import archive_weak_labels, stale_held_out, weak_labels
 
 TEXTS = {
     "flood": "Floods kill 30 in southern Brazil after days of heavy rain",
@@ -77,12 +78,47 @@ def _archive(data_dir: Path, titles: list[str]) -> Path:
     return path
 
 
-def test_archive_weak_labels_hash_the_archive_and_skip_when_it_is_absent(tmp_path: Path) -> None:
-    assert archive_weak_labels(tmp_path) == ([], {})
-    path = _archive(tmp_path, [TEXTS["flood"], TEXTS["strike"], TEXTS["market"]])
-    items, digest = archive_weak_labels(tmp_path)
-    assert digest == {str(ARCHIVE): hashlib.sha256(path.read_bytes()).hexdigest()}
-    assert sorted(item.source for item in items) == ["archive_calm", "archive_conflict"]
+def _annotations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ids: list[str]) -> None:
+    signals = tmp_path / "signals_sample.jsonl"
+    signals.write_text("".join(json.dumps({"id": i, "signals": []}) + "\n" for i in ids))
+    monkeypatch.setattr(unrelated_news, "ANNOTATIONS", signals)
+    monkeypatch.setattr(unrelated_news, "UNRELATED_SAMPLE", tmp_path / "absent.jsonl")
+
+
+def test_the_archive_weak_labels_leave_out_annotated_items_and_say_what_they_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _archive(tmp_path, [TEXTS["flood"], TEXTS["strike"], TEXTS["market"], TEXTS["held"],
+                               TEXTS["copy"]])
+    _annotations(tmp_path, monkeypatch, [archive_id("https://news.example/3")])  # "held"
+    items, card = archive_weak_labels(tmp_path)
+    assert sorted(item.text for item in items) == sorted([TEXTS["flood"], TEXTS["strike"]])
+    assert card["archive_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (card["calm"], card["conflict"], card["held_out_ids"]) == (1, 1, 1)
+    assert stale_held_out({"weak_labels": card}) is None
+
+
+def test_no_weak_labels_without_the_archive_or_the_annotation_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items, card = archive_weak_labels(tmp_path)
+    assert items == [] and "absent" in str(card["archive"])
+    _archive(tmp_path, [TEXTS["flood"]])
+    _annotations(tmp_path, monkeypatch, [])
+    items, card = archive_weak_labels(tmp_path)  # nothing to leave out: not a silent leak
+    assert items == [] and "absent" in str(card["annotations"])
+    assert stale_held_out({"weak_labels": card}) is None  # trained without: nothing seen
+
+
+def test_items_annotated_after_training_make_the_held_out_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _archive(tmp_path, [TEXTS["flood"], TEXTS["murder"]])
+    _annotations(tmp_path, monkeypatch, ["a"])
+    _, card = archive_weak_labels(tmp_path)
+    _annotations(tmp_path, monkeypatch, ["a", archive_id("https://news.example/1")])
+    reason = stale_held_out({"weak_labels": card})
+    assert reason is not None and "rebuild the model" in reason
 
 
 def test_a_topic_outside_the_list_is_an_error_with_its_line(tmp_path: Path) -> None:
@@ -126,7 +162,19 @@ def test_the_measurement_counts_each_measured_topic_of_the_sample(
     for topic in MEASURED_TOPICS:
         row = figures[topic]
         assert isinstance(row, dict)
-        assert row["items"] == sum(value == topic for value in sample.values()) > 50
-        assert row["share_above_threshold"] == round(row["above_threshold"] / row["items"], 4)
-    # The sample is in the default exclusion list of the weak labels: unseen in training.
-    assert set(sample) <= annotated_ids()
+        ids = [item_id for item_id, value in sample.items() if value == topic]
+        assert row["items"] == len(ids) > 50
+        scores = scorer.score([TextItem(id=item_id, text=texts[item_id]) for item_id in ids])
+        assert row["above_threshold"] == sum(score.escalation >= 0.5 for score in scores)
+        assert row["share_above_threshold"] == round(row["above_threshold"] / len(ids), 4)
+
+
+def test_the_shipped_model_never_trained_on_an_annotated_item(
+    shared_data_dir: Path, scorer: Scorer
+) -> None:
+    assert stale_held_out(scorer.card) is None  # rebuilt after the last annotations
+    texts = read_archive(shared_data_dir)
+    weak = {dedup_key(item.text) for item in weak_labels(texts, annotated_ids())}
+    annotated = {dedup_key(texts[item_id]) for item_id in annotated_ids() if item_id in texts}
+    assert len(weak) > 2000 and len(annotated) > 2500
+    assert not weak & annotated
