@@ -39,13 +39,13 @@ DISASTER_WORDS = re.compile(
     r"|tornado\w*|derail\w*|plane crash|air crash|helicopter crash|bus crash|train crash"
     r"|ferry|sank|capsiz\w*|shipwreck|heatwave|heat wave|drought|famine|epidemic|outbreak"
     r"|cholera|dengue|bird flu|explosion at|gas explosion|mine collapse|building collapse"
-    r"|collapsed|stampede|fire broke out|fire kills|rescuers?|death toll|survivors)\b",
+    r"|collapsed|stampede|fire broke out|fire kills|rescuers?|death toll|survivors)\b"
 )
 CRIME_WORDS = re.compile(
     r"\b(?:murder\w*|homicide|killer|robber\w*|burglar\w*|theft|thieves|stole|stolen|fraud\w*"
     r"|smuggl\w*|traffick\w*|drugs?|narcotics|cartels?|gangs?|gangsters?|mafia|police|arrest\w*"
     r"|charged|convicted|sentenced|jail\w*|prison\w*|shooting|shot dead|gunman|stabb\w*"
-    r"|kidnap\w*|rape\w*|abduct\w*|suspects?|trial|detectives?|corruption|bribe\w*)\b",
+    r"|kidnap\w*|rape\w*|abduct\w*|suspects?|trial|detectives?|corruption|bribe\w*)\b"
 )
 # Armed conflict and political violence: an item naming any of these is never weakly labelled
 # calm (it may be a war story that mentions a flood or an arrest).
@@ -57,7 +57,7 @@ ARMED_CONFLICT = re.compile(
     r"|protest\w*|riot\w*|unrest|crackdown|israel\w*|gaza|hamas|hezbollah|palestin\w*"
     r"|west bank|ukrain\w*|russia\w*|kremlin|sudan\w*|rsf|taliban|isis|islamic state|al-shabab"
     r"|boko haram|houthis?|wagner|junta|sahel|myanmar|kashmir|naxal\w*|maoists?|nato"
-    r"|invasion|occupied|annex\w*|genocide|massacre|war crimes?)\b",
+    r"|invasion|occupied|annex\w*|genocide|massacre|war crimes?)\b"
 )
 _STRATA = (("disaster_words", DISASTER_WORDS), ("crime_words", CRIME_WORDS))
 

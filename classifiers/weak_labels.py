@@ -32,6 +32,8 @@ from classifiers.unrelated_news import ARMED_CONFLICT, CRIME_WORDS, DISASTER_WOR
 EVENT_SIGNALS = ("airstrike", "shelling", "armed_clash", "bombing", "cross_border_attack",
                  "territorial_seizure")
 _EVENT_COLUMNS = [SIGNALS.index(name) for name in EVENT_SIGNALS]
+
+
 def weak_labels(texts: dict[str, str], exclude: set[str]) -> list[LabelledText]:
     """Calm and conflict items of `texts` (archive id -> text), in id order, leaving out the
     ids in `exclude` and any text that duplicates one of theirs."""
@@ -52,6 +54,7 @@ def weak_labels(texts: dict[str, str], exclude: set[str]) -> list[LabelledText]:
 
 
 def held_out_digest(ids: set[str]) -> str:
+    """What the card keeps of the ids left out: enough to tell when the files changed."""
     return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
 
 
