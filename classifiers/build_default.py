@@ -210,25 +210,25 @@ UNRELATED_METHOD = (
 PERFORMANCE = [
     "`.venv/bin/python bench/bench_scoring.py --repeat 7`, 10,000 archive items (mean 325 "
     "characters), BLAS pinned to one thread, shared 2-core machine, 2026-11-25 (model "
-    "2026.11.1); the bare pipeline and the Scorer are timed in alternation and each figure is "
-    "the best of 7 runs. The machine ran about 2.4x slower than when 2026.11.0 was measured "
-    "(scikit-learn's transform of the same texts with the old model: 1.44 s now, 0.53-0.58 s "
-    "then), so compare the ratios, not the rates:",
+    "2026.11.1), two runs; the bare pipeline and the Scorer are timed in alternation and each "
+    "figure is the best of 7 runs. The machine ran about 2-2.5x slower than when 2026.11.0 was "
+    "measured (scikit-learn's transform of the same texts with the old model: 1.44 s in the "
+    "first run, 0.53-0.58 s then), so compare the ratios, not the rates:",
     "",
-    "- batch: 8,690 articles/s; bare `Pipeline.predict_proba` on the same texts 9,770/s: 1.12x "
-    "(target < 1.3x; 2026.11.0 on the faster machine: 14,600-15,700/s, 1.20-1.22x). Where the "
-    "time goes: word TF-IDF 0.41 s (scikit-learn's own transform of the same texts: 1.21 s; "
-    "classifiers/fast_features.py builds the same matrix bit for bit), signal patterns 0.36 s "
-    "(one regex scan, negation and modality checks, and the ~3% of rows rescanned without the "
-    "patterns whose context failed there), countries 0.09 s, explanations, Score objects and "
-    "garbage collection 0.30 s",
-    "- one at a time: 419 articles/s, 0.75x a bare per-item predict_proba (the fast vectoriser "
-    "skips scikit-learn's per-call overhead)",
-    "- load 0.23 s, gazetteer 0.31 s on first use, first score 2.2 s (compiles the signal "
-    "regex, ~1,200 phrase alternatives, and the gazetteer trie; the service pays it at start "
-    "with the rescan regexes for the three commonest failed contexts, see "
+    "- batch: 8,690-10,460 articles/s; bare `Pipeline.predict_proba` on the same texts "
+    "9,770-11,370/s: 1.09-1.12x (target < 1.3x; 2026.11.0 on the faster machine: "
+    "14,600-15,700/s, 1.20-1.22x). Where the time goes (second run): word TF-IDF 0.35 s "
+    "(classifiers/fast_features.py builds scikit-learn's matrix bit for bit, ~3x faster), "
+    "signal patterns 0.32 s (one regex scan, negation and modality checks, and the ~3% of rows "
+    "rescanned without the patterns whose context failed there), countries 0.09 s, "
+    "explanations, Score objects and garbage collection 0.19 s",
+    "- one at a time: 419-449 articles/s, 0.75-0.93x a bare per-item predict_proba (the fast "
+    "vectoriser skips scikit-learn's per-call overhead)",
+    "- load 0.23-0.31 s, gazetteer 0.31-0.52 s on first use, first score 2.2 s (compiles the "
+    "signal regex, ~1,200 phrase alternatives, and the gazetteer trie; the service pays it at "
+    "start with the rescan regexes for the three commonest failed contexts, see "
     "classifiers.signals.WARM_UP_TEXTS; a rarer one costs ~0.5-0.8 s the first time a process "
-    "meets it); RSS 169 MB with the model loaded (+21 MB over the interpreter with "
+    "meets it); RSS 168-169 MB with the model loaded (+21 MB over the interpreter with "
     "numpy/scipy/sklearn imported)",
 ]
 
