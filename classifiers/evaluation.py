@@ -143,8 +143,12 @@ def format_report(metrics: dict[str, object]) -> str:
             f"{quad['escalation_ece']:.3f}"
         )
         matrix = quad["confusion_matrix"]
-        short = [label[:8] for label in matrix["labels"]]
-        lines.append("confusion (rows true, columns predicted): " + " ".join(short))
+        # "verbal_cooperation" -> "v_coop": cut to 8 letters, the two verbal and the two
+        # material classes looked the same.
+        short = [kind[0] + "_" + rest[:4] if rest else kind
+                 for kind, _, rest in (label.partition("_") for label in matrix["labels"])]
+        lines.append("confusion matrix (rows true, columns predicted):")
+        lines.append(f"  {'':<9}" + "".join(f"{label:>9}" for label in short))
         for label, row in zip(short, matrix["rows_true_cols_predicted"], strict=True):
             lines.append(f"  {label:<9}" + "".join(f"{value:>9d}" for value in row))
     signals = metrics.get("signals")

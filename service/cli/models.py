@@ -139,7 +139,10 @@ def evaluate(
     json_out: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
 ) -> None:
     """Precision, recall, F1, macro-F1, escalation F1, calibration error, confusion matrix."""
-    items = read_labelled_jsonl(data)
+    try:
+        items = read_labelled_jsonl(data)
+    except ValueError as error:  # a bad line: say which, not a traceback
+        fail(str(error))
     if not items:
         fail(f"{data} holds no labelled lines")
     metrics = evaluate_model(scorer_for(model), items)

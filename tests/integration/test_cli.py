@@ -159,3 +159,38 @@ def test_train_without_the_news_archive_warns_and_registers_a_candidate(  # type
     card = json.loads(next((tmp_path / "models").glob(f"*{version}*.card.json")).read_text())
     assert "absent" in card["weak_labels"]["archive"] and "archive_calm" not in card[
         "training_size"]
+
+
+def test_evaluate_reports_the_figures_and_refuses_bad_files(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    labelled = [
+        {"text": "Airstrikes hit Kabul overnight, killing twelve.", "quad": "material_conflict"},
+        {"text": "Troops shelled border villages for a second day.", "quad": "material_conflict"},
+        {"text": "The minister threatened retaliation against the rebels.",
+         "quad": "verbal_conflict"},
+        {"text": "Both sides agreed to a ceasefire and a prisoner swap.",
+         "quad": "material_cooperation"},
+        {"text": "The envoys praised the talks as constructive.", "quad": "verbal_cooperation"},
+        {"text": "Chelsea beat Arsenal 2-1 in the league on Sunday.", "quad": "neutral"},
+    ]
+    data = tmp_path / "labelled.jsonl"
+    data.write_text("".join(json.dumps(line) + "\n" for line in labelled))
+    report = run("evaluate", "--data", str(data))
+    assert report.exit_code == 0, report.output
+    for figure in ("precision", "macro-F1", "escalation F1", "escalation ECE",
+                   "confusion matrix"):
+        assert figure in report.output, figure
+    header = report.output.split("columns predicted):\n")[1].splitlines()[0].split()
+    assert header == ["neutral", "v_coop", "m_coop", "v_conf", "m_conf"]
+    as_json = run("evaluate", "--data", str(data), "--json")
+    metrics = json.loads(as_json.output)
+    assert metrics["n"] == len(labelled) and 0.0 <= metrics["quad"]["escalation_f1"] <= 1.0
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"text": "fine", "quad": "neutral"}\n{not json\n')
+    refused = run("evaluate", "--data", str(broken))
+    assert refused.exit_code == 2 and "broken.jsonl:2: not valid JSON" in refused.output
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    nothing = run("evaluate", "--data", str(empty))
+    assert nothing.exit_code == 2 and "holds no labelled lines" in nothing.output
