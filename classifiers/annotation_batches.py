@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from classifiers.datasets import dedup_key
-from classifiers.model_card import ANNOTATIONS, read_archive
+from classifiers.model_card import ANNOTATIONS, read_annotations, read_archive
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +63,7 @@ def draw(
     (or the sizes in `strata`, for those strata only), shuffled together (the annotator must
     not know the stratum while labelling)."""
     texts = read_archive(data_dir)
-    done = {json.loads(line)["id"] for line in ANNOTATIONS.read_text().splitlines() if line}
+    done = {str(label["id"]) for label in read_annotations(ANNOTATIONS)}
     compiled = [(name, re.compile(pattern)) for name, _, pattern, _ in STRATA]
     sizes = strata if strata is not None else {name: size for name, *_, size in STRATA}
     return draw_strata(texts, compiled, sizes, seed=seed, done=done | exclude, within=within)

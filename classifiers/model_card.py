@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from classifiers.datasets import clean_text, load_corpora
 from classifiers.evaluation import SIGNAL_THRESHOLD, signal_metrics
@@ -38,14 +39,22 @@ def read_archive(data_dir: Path) -> dict[str, str]:
     return out
 
 
+def read_annotations(path: Path) -> list[dict[str, object]]:
+    """The records of one of our annotation files (one JSON object a line; none if absent)."""
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
 def signal_sample_metrics(scorer: Scorer, data_dir: Path) -> dict[str, object]:
     """Per-signal P/R on the annotated archive sample, plus SATP dev recall of the two signals
     SATP labels (armed assault -> armed_clash, bombing -> bombing)."""
     if not ANNOTATIONS.is_file() or not (data_dir / ARCHIVE).is_file():
         return {}
     texts = read_archive(data_dir)
-    labels = [json.loads(line) for line in ANNOTATIONS.read_text().splitlines() if line.strip()]
-    labels = [label for label in labels if label["id"] in texts]
+    labels: list[dict[str, Any]] = [
+        label for label in read_annotations(ANNOTATIONS) if label["id"] in texts
+    ]
     scores = scorer.score([TextItem(id=label["id"], text=texts[label["id"]]) for label in labels])
     result: dict[str, object] = {
         "annotator": "tuning batches: one engineer per batch, who read each item and also wrote "

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from classifiers.annotation_batches import draw_strata, write_batch
-from classifiers.model_card import ANNOTATIONS, ARCHIVE, read_archive
+from classifiers.model_card import ANNOTATIONS, ARCHIVE, read_annotations, read_archive
 from classifiers.scoring import ESCALATION_ALERT_THRESHOLD, Scorer, TextItem
 
 UNRELATED_SAMPLE = Path(__file__).parent / "annotations" / "unrelated_sample.jsonl"
@@ -64,11 +64,8 @@ _STRATA = (("disaster_words", DISASTER_WORDS), ("crime_words", CRIME_WORDS))
 
 def annotated_ids() -> set[str]:
     """Every archive id in our two annotation files (signals and topics)."""
-    ids: set[str] = set()
-    for path in (ANNOTATIONS, UNRELATED_SAMPLE):
-        if path.is_file():
-            ids |= {json.loads(line)["id"] for line in path.read_text().splitlines() if line}
-    return ids
+    return {str(label["id"]) for path in (ANNOTATIONS, UNRELATED_SAMPLE)
+            for label in read_annotations(path)}
 
 
 def draw(data_dir: Path, *, seed: int, sizes: dict[str, int],
