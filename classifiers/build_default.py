@@ -25,6 +25,7 @@ from classifiers.artifacts import (
     load_model,
     save_model,
 )
+from classifiers.capture_sample import capture_signal_metrics
 from classifiers.designs import DESIGNS
 from classifiers.model_card import render_model_card, signal_sample_metrics
 from classifiers.scoring import Scorer
@@ -279,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
 def _document(card: dict[str, object], scorer: Scorer, data_dir: Path, *, design: str) -> None:
     """The card's measured and written parts that do not come from training."""
     card["signal_sample"] = signal_sample_metrics(scorer, data_dir)
+    card["capture_sample"] = capture_signal_metrics(scorer, data_dir)
     card.pop("archive_disasters", None)  # the keyword-picked measure it replaces
     card["unrelated_news"] = unrelated_share(scorer, data_dir)
     card["unrelated_news_method"] = UNRELATED_METHOD

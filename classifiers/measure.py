@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from classifiers.artifacts import default_model_path, load_model
+from classifiers.capture_sample import capture_signal_metrics
 from classifiers.datasets import load_corpora
 from classifiers.evaluation import evaluate, format_report
 from classifiers.model_card import signal_sample_metrics
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{above}/{len(items)} = {above / len(items):.4f}")
     print("== signals on classifiers/annotations/signals_sample.jsonl ==")
     print(json.dumps(signal_sample_metrics(scorer, args.data), indent=1))
+    print("== signals on fresh 2026 news, classifiers/annotations/captures_2026.jsonl ==")
+    print(json.dumps(capture_signal_metrics(scorer, args.data), indent=1))
     print("== disaster and crime news, classifiers/annotations/unrelated_sample.jsonl ==")
     print(json.dumps(unrelated_share(scorer, args.data)))
     return 0

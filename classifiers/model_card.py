@@ -96,6 +96,13 @@ def _table(rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def _signal_table(per_signal: dict[str, dict[str, object]]) -> list[str]:
+    rows = [["signal", "precision", "recall", "support", "predicted"]]
+    rows += [[name, str(row["precision"]), str(row["recall"]), str(row["support"]),
+              str(row["predicted"])] for name, row in per_signal.items()]
+    return _table(rows)
+
+
 def render_model_card(card: dict[str, object]) -> str:
     """MODEL_CARD.md from the card json (figures are copied, not recomputed)."""
     lines = [
@@ -193,18 +200,23 @@ def render_model_card(card: dict[str, object]) -> str:
             block = sample.get(part, {})
             if not isinstance(block, dict):
                 continue
-            lines += [f"### {part} ({block.get('items')} items)", ""]
-            rows = [["signal", "precision", "recall", "support", "predicted"]]
-            for name, row in block.get("per_signal", {}).items():
-                rows.append([name, str(row["precision"]), str(row["recall"]),
-                             str(row["support"]), str(row["predicted"])])
-            lines += [*_table(rows), ""]
+            lines += [f"### {part} ({block.get('items')} items)", "",
+                      *_signal_table(block.get("per_signal", {})), ""]
         history = card.get("signal_heldout_history")
         if isinstance(history, list):
             lines += ["Earlier held-out rounds (each batch measured once while unseen, then "
                       "used for tuning):", "", *[f"- {entry}" for entry in history], ""]
         recall = json.dumps(sample.get("satp_dev_recall"))
         lines += [f"SATP dev recall (texts never seen while writing patterns): `{recall}`", ""]
+    captures = card.get("capture_sample")
+    if isinstance(captures, dict) and captures:
+        lines += ["## Signals on fresh 2026 news (the feed captures)", "",
+                  f"{captures.get('items')} items of the nine August 2026 RSS captures in "
+                  f"../shared/data/feeds/captures, {captures.get('with_a_signal')} of them with "
+                  "a signal, labelled by two independent annotators who never read the "
+                  "patterns (classifiers/annotations/captures_2026.jsonl): 2026 news the "
+                  "patterns were not written on and the model never trained on.", "",
+                  *_signal_table(captures.get("per_signal", {})), ""]
     unrelated = card.get("unrelated_news")
     if isinstance(unrelated, dict) and unrelated:
         lines += ["## Disaster and crime news (our annotated topic sample)", "",

@@ -1,0 +1,53 @@
+"""Signals measured on fresh news: the August 2026 feed captures in ../shared/data/feeds/captures.
+
+The archive batches are all 2023 news from one set of outlets, and their unread pool is nearly
+used up. The captures are real RSS documents from 2026 that no pattern writer has read and the
+model never trained on; `annotations/captures_2026.jsonl` holds our labels for them (ids and
+signals only, never the outlets' text: see annotations/README.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import feedparser
+
+from classifiers.evaluation import signal_metrics
+from classifiers.model_card import archive_id, archive_text, read_annotations
+from classifiers.scoring import Scorer, TextItem
+
+CAPTURES = Path("feeds") / "captures"
+CAPTURE_ANNOTATIONS = Path(__file__).parent / "annotations" / "captures_2026.jsonl"
+
+
+def read_captures(data_dir: Path) -> dict[str, str]:
+    """Item id (as for the archive: sha256 of the link, 16 hex digits) -> title + description,
+    over the capture files in name order; an item served again in a later capture keeps its
+    first text."""
+    texts: dict[str, str] = {}
+    for path in sorted((data_dir / CAPTURES).glob("*.xml")):
+        for entry in feedparser.parse(path.read_bytes()).entries:
+            record = {"title": entry.get("title", ""), "description": entry.get("summary", "")}
+            texts.setdefault(archive_id(entry.get("link") or ""), archive_text(record))
+    return texts
+
+
+def capture_signal_metrics(scorer: Scorer, data_dir: Path) -> dict[str, object]:
+    """Per-signal P/R on the annotated captures; {} when the captures or labels are absent.
+    A labelled id missing from the captures is an error: the files changed under the labels."""
+    labels: list[dict[str, Any]] = read_annotations(CAPTURE_ANNOTATIONS)
+    if not labels or not (data_dir / CAPTURES).is_dir():
+        return {}
+    texts = read_captures(data_dir)
+    missing = [label["id"] for label in labels if label["id"] not in texts]
+    if missing:
+        raise ValueError(f"{len(missing)} labelled capture items are not in "
+                         f"{data_dir / CAPTURES} (first: {missing[0]})")
+    scores = scorer.score([TextItem(id=label["id"], text=texts[label["id"]]) for label in labels])
+    return {
+        "items": len(labels),
+        "with_a_signal": sum(bool(label["signals"]) for label in labels),
+        "per_signal": signal_metrics([tuple(label["signals"]) for label in labels],
+                                     [score.signals for score in scores]),
+    }
