@@ -72,9 +72,9 @@ class NewsAdaptedSVC(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """A linear SVM fitted with feature augmentation (Daume III, "Frustratingly easy domain
     adaptation", 2007): each row in the news register (`in_domain`: news sentences, headlines
     and summaries, operator labels; not the 10,000 UN sentences) gets a second, news-only copy
-    of its features, scaled by `domain_scale`, so where the UN register means something else
-    ("arrest" as conflict, formal phrasing) the news rows can pull their own weights away
-    without dragging the shared ones. Everything the service scores is news, so the two weight
+    of its features, scaled by `domain_scale`, so where the UN register differs (formal
+    phrasing, procedure, its own conflict vocabulary) the news rows can pull their own weights
+    away without dragging the shared ones. Everything the service scores is news, so the two weight
     blocks are folded into one (shared + scale x news-only): the fitted model is a plain
     LinearSVC over the original features (`svc_`), which `plain_linear_svm` puts in the
     pipeline before it is saved. Calibration (CalibratedClassifierCV) sees the folded scores.
