@@ -13,8 +13,9 @@ from typing import Any
 
 import feedparser
 
+from classifiers.datasets import clean_text
 from classifiers.evaluation import signal_metrics
-from classifiers.model_card import archive_id, archive_text, read_annotations
+from classifiers.model_card import archive_id, read_annotations
 from classifiers.scoring import Scorer, TextItem
 
 CAPTURES = Path("feeds") / "captures"
@@ -22,14 +23,19 @@ CAPTURE_ANNOTATIONS = Path(__file__).parent / "annotations" / "captures_2026.jso
 
 
 def read_captures(data_dir: Path) -> dict[str, str]:
-    """Item id (as for the archive: sha256 of the link, 16 hex digits) -> title + description,
-    over the capture files in name order; an item served again in a later capture keeps its
-    first text."""
+    """Item id (as for the archive: sha256 of the link, 16 hex digits) -> the text scored:
+    title and description joined as the service joins them (TextItem.full_text: a description
+    that repeats the title does not repeat it), each cleaned of HTML by datasets.clean_text. The
+    service's feed parser strips tags a little differently (a space less before punctuation on a
+    few items). Capture files are read in name order; an item served again in a later capture
+    keeps its first text."""
     texts: dict[str, str] = {}
     for path in sorted((data_dir / CAPTURES).glob("*.xml")):
         for entry in feedparser.parse(path.read_bytes()).entries:
-            record = {"title": entry.get("title", ""), "description": entry.get("summary", "")}
-            texts.setdefault(archive_id(entry.get("link") or ""), archive_text(record))
+            item_id = archive_id(entry.get("link") or "")
+            item = TextItem(id=item_id, title=clean_text(entry.get("title") or ""),
+                            text=clean_text(entry.get("summary") or ""))
+            texts.setdefault(item_id, item.full_text())
     return texts
 
 

@@ -17,6 +17,7 @@ compare designs on several).
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -27,12 +28,16 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from classifiers.datasets import LabelledText, load_corpora
 from classifiers.designs import DESIGNS
 from classifiers.evaluation import quad_metrics
-from classifiers.training import DEFAULT_DESIGN, fit_design, quad_probabilities, split_news_dev
-from classifiers.vocabulary import ESCALATION_ALERT_THRESHOLD, QUAD_CLASSES
+from classifiers.training import (
+    DEFAULT_DESIGN,
+    fit_design,
+    quad_probabilities,
+    share_above_alert_threshold,
+    split_news_dev,
+)
 from classifiers.weak_labels import archive_weak_labels
 
 FOLDS = 5
-_CONFLICT = [QUAD_CLASSES.index("verbal_conflict"), QUAD_CLASSES.index("material_conflict")]
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
 Fold = tuple[list[LabelledText], list[LabelledText], list[LabelledText]]
@@ -63,11 +68,8 @@ def cross_validate(training: Sequence[LabelledText], *, design: str, seeds: Sequ
             pipeline = fit_design(design, fit, seed=seed, weights=weights, params=params)
             metrics = quad_metrics([str(item.quad) for item in news],
                                    quad_probabilities(pipeline, [item.text for item in news]))
-            above = 0.0
-            if calm:
-                escalation = quad_probabilities(pipeline, [item.text for item in calm])
-                above = float((escalation[:, _CONFLICT].sum(axis=1)
-                               >= ESCALATION_ALERT_THRESHOLD).mean())
+            above = share_above_alert_threshold(
+                quad_probabilities(pipeline, [item.text for item in calm])) if calm else 0.0
             rows.append((float(str(metrics["escalation_f1"])), float(str(metrics["macro_f1"])),
                          above))
         per_seed.append(rows)
@@ -85,12 +87,17 @@ def cross_validate(training: Sequence[LabelledText], *, design: str, seeds: Sequ
     }
 
 
-def _assignment(text: str) -> tuple[str, float]:
+def _assignment(text: str) -> tuple[str, int | float]:
+    """NAME=NUMBER, the number kept an int where it is written as one (min_df=1 is a count,
+    min_df=1.0 a share of documents)."""
     name, _, value = text.partition("=")
     try:
-        return name, float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected NAME=NUMBER, got {text!r}") from None
+        number = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        number = None
+    if not name or isinstance(number, bool) or not isinstance(number, int | float):
+        raise argparse.ArgumentTypeError(f"expected NAME=NUMBER, got {text!r}")
+    return name, number
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.data}/corpora not found (pass --data)")
     training, _dev = split_news_dev(load_corpora(args.data), seed=0)
     training += archive_weak_labels(args.data)[0]
+    sources = {item.source for item in training}
+    unknown = sorted(set(dict(args.weight)) - sources)
+    if unknown:
+        parser.error(f"--weight: no training rows come from {', '.join(unknown)} "
+                     f"(sources: {', '.join(sorted(sources))})")
     result = cross_validate(training, design=args.design, seeds=args.seeds,
                             weights=dict(args.weight), params=dict(args.set))
     print(json.dumps(result))

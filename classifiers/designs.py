@@ -62,10 +62,10 @@ def _logreg(seed: int) -> LogisticRegression:
     )
 
 
-def _linear_svm(seed: int) -> LinearSVC:
+def _linear_svm(seed: int, C: float = 0.125) -> LinearSVC:
     # C (and training.NEWS_SAMPLE_WEIGHT) picked by 5-fold CV on the ConfliBERT training part,
     # never on the dev split: see HYPERPARAMETER_SEARCH in build_default.py.
-    return LinearSVC(C=0.125, class_weight="balanced", random_state=seed)
+    return LinearSVC(C=C, class_weight="balanced", random_state=seed)
 
 
 class NewsAdaptedSVC(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -88,17 +88,21 @@ class NewsAdaptedSVC(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def fit(self, X: sp.csr_matrix, y: ArrayLike, sample_weight: ArrayLike | None = None,
             in_domain: ArrayLike | None = None) -> NewsAdaptedSVC:
-        rows = X.shape[0]
-        mask = np.zeros(rows) if in_domain is None else np.asarray(in_domain, dtype=np.float64)
-        augmented = sp.hstack([X, sp.diags(mask * self.domain_scale) @ X], format="csr")
-        svc = _linear_svm(self.random_state).set_params(C=self.C)
-        svc.fit(augmented, y, sample_weight=sample_weight)
-        width = X.shape[1]
-        svc.coef_ = svc.coef_[:, :width] + self.domain_scale * svc.coef_[:, width:]
-        svc.n_features_in_ = width
+        mask = np.zeros(X.shape[0]) if in_domain is None else np.asarray(in_domain, float)
+        svc = _linear_svm(self.random_state, self.C)
+        if mask.all() or not mask.any():
+            # One register only: a copy for all rows would split the penalty over two blocks
+            # (in effect C x (1 + scale^2)), a copy for none adds nothing. Plain SVM.
+            svc.fit(X, y, sample_weight=sample_weight)
+        else:
+            augmented = sp.hstack([X, sp.diags(mask * self.domain_scale) @ X], format="csr")
+            svc.fit(augmented, y, sample_weight=sample_weight)
+            width = X.shape[1]
+            svc.coef_ = svc.coef_[:, :width] + self.domain_scale * svc.coef_[:, width:]
+            svc.n_features_in_ = width
         self.svc_ = svc
         self.classes_ = svc.classes_
-        self.n_features_in_ = width
+        self.n_features_in_ = X.shape[1]
         return self
 
     def decision_function(self, X: sp.csr_matrix) -> np.ndarray:
@@ -110,12 +114,15 @@ class NewsAdaptedSVC(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
 def plain_linear_svm(pipeline: Pipeline) -> None:
     """Replace a fitted NewsAdaptedSVC inside the calibrated classifier by the LinearSVC it
-    folded into, so the saved artifact holds only the types every other design uses."""
+    folded into, so the saved artifact holds only the types every other design uses. The
+    probabilities do not change; the pipeline then is a tfidf_word_svm pipeline in every
+    respect, so refitting it as it stands (sklearn's clone) would fit a plain SVM: retrain
+    through training.fit_design."""
     classifier = pipeline.named_steps["classifier"]
     if not isinstance(classifier.estimator, NewsAdaptedSVC):
         return
     adapted = classifier.estimator
-    classifier.estimator = _linear_svm(adapted.random_state).set_params(C=adapted.C)
+    classifier.estimator = _linear_svm(adapted.random_state, adapted.C)
     for calibrated in classifier.calibrated_classifiers_:
         calibrated.estimator = calibrated.estimator.svc_
 

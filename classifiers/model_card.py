@@ -213,9 +213,12 @@ def render_model_card(card: dict[str, object]) -> str:
         lines += ["## Signals on fresh 2026 news (the feed captures)", "",
                   f"{captures.get('items')} items of the nine August 2026 RSS captures in "
                   f"../shared/data/feeds/captures, {captures.get('with_a_signal')} of them with "
-                  "a signal, labelled by two independent annotators who never read the "
-                  "patterns (classifiers/annotations/captures_2026.jsonl): 2026 news the "
-                  "patterns were not written on and the model never trained on.", "",
+                  "a signal, labelled by two annotators who never read the patterns, the "
+                  "scores or each other's labels (classifiers/annotations/captures_2026.jsonl; "
+                  "both were instances of the same assistant model and agreed on every item, "
+                  "so nothing was adjudicated): 2026 news the patterns were not written on and "
+                  "the model never trained on. Mostly calm news: it measures false alarms and "
+                  "air strikes more than the other signals.", "",
                   *_signal_table(captures.get("per_signal", {})), ""]
     unrelated = card.get("unrelated_news")
     if isinstance(unrelated, dict) and unrelated:

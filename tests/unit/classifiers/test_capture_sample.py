@@ -30,7 +30,9 @@ def captures(tmp_path: Path) -> Path:
     strike = ("https://news.example/1", "Israeli airstrikes hit Gaza City",
               "Warplanes struck &lt;b&gt;overnight&lt;/b&gt; and killed 20.")
     market = ("https://news.example/2", "Stocks rally", "Markets rose as inflation slowed.")
-    folder.joinpath("a__20260813-0424.xml").write_text(_rss(strike, market))
+    # A description that only repeats the headline is not scored twice.
+    quake = ("https://news.example/3", "Quake hits Colombia", "Quake hits Colombia")
+    folder.joinpath("a__20260813-0424.xml").write_text(_rss(strike, market, quake))
     # A later capture serves the first item again, with an edited headline: the first text wins.
     again = (strike[0], "Israeli airstrikes hit Gaza City (updated)", strike[2])
     folder.joinpath("a__20260813-0927.xml").write_text(_rss(again))
@@ -50,6 +52,7 @@ def test_items_are_read_once_by_link_as_title_and_description(captures: Path) ->
         archive_id("https://news.example/1"):
             "Israeli airstrikes hit Gaza City. Warplanes struck overnight and killed 20.",
         archive_id("https://news.example/2"): "Stocks rally. Markets rose as inflation slowed.",
+        archive_id("https://news.example/3"): "Quake hits Colombia",
     }
 
 

@@ -3,17 +3,19 @@ cross-validation protocol that chose it."""
 
 from __future__ import annotations
 
+import argparse
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.svm import LinearSVC
 
-from classifiers.artifacts import TRUSTED_TYPES
-from classifiers.cross_validate import FOLDS, cross_validate, folds
+from classifiers.artifacts import load_model, save_model
+from classifiers.cross_validate import FOLDS, _assignment, cross_validate, folds, main
 from classifiers.datasets import LabelledText
-from classifiers.designs import NewsAdaptedSVC
+from classifiers.designs import DESIGNS, NewsAdaptedSVC, plain_linear_svm
 from classifiers.training import fit_design
 from classifiers.vocabulary import QUAD_CLASSES
 
@@ -59,21 +61,30 @@ def test_the_folded_model_scores_news_as_the_augmented_model_would() -> None:
     assert adapted.svc_.coef_.shape == (3, 30)
 
 
-def test_without_in_domain_rows_it_is_a_plain_linear_svm() -> None:
+@pytest.mark.parametrize("in_domain", [None, np.zeros(120, bool), np.ones(120, bool)])
+def test_with_one_register_only_it_is_a_plain_linear_svm(in_domain: np.ndarray | None) -> None:
+    # All rows in the news register (operator labels alone) must not halve the penalty.
     x, y, _ = _matrix()
-    adapted = NewsAdaptedSVC(C=0.5, random_state=0).fit(x, y)
+    adapted = NewsAdaptedSVC(C=0.5, random_state=0).fit(x, y, in_domain=in_domain)
     plain = LinearSVC(C=0.5, class_weight="balanced", random_state=0).fit(x, y)
     assert np.allclose(adapted.decision_function(x), plain.decision_function(x), atol=1e-6)
 
 
-def test_the_fitted_pipeline_holds_only_trusted_types() -> None:
-    pipeline = fit_design("tfidf_word_svm_news_adapted", _corpus(), seed=0)
+def test_saving_swaps_in_the_folded_svm_without_changing_a_probability(tmp_path: Path) -> None:
+    corpus = _corpus()
+    pipeline = DESIGNS["tfidf_word_svm_news_adapted"](0)
+    pipeline.fit([item.text for item in corpus], [item.quad for item in corpus],
+                 classifier__in_domain=np.array([item.source != "un" for item in corpus]))
+    texts = ["troops shelled and bombed the town", "aid delivered in the city", "weather"]
+    before = pipeline.predict_proba(texts)
+    plain_linear_svm(pipeline)
     classifier = pipeline.named_steps["classifier"]
-    inner = classifier.calibrated_classifiers_[0].estimator
-    assert type(inner) is LinearSVC and type(classifier.estimator) is LinearSVC
-    assert f"sklearn.svm._classes.{type(inner).__name__}" in TRUSTED_TYPES
-    proba = pipeline.predict_proba(["troops shelled and bombed the town"])
-    assert pipeline.classes_[proba.argmax()] == "material_conflict"
+    assert type(classifier.calibrated_classifiers_[0].estimator) is LinearSVC
+    assert type(classifier.estimator) is LinearSVC
+    assert np.array_equal(pipeline.predict_proba(texts), before)
+    path, _ = save_model(pipeline, tmp_path, version="adapted", card={})
+    reloaded = load_model(path).pipeline  # refused if an untrusted type were saved
+    assert np.array_equal(reloaded.predict_proba(texts), before)
 
 
 def test_the_news_rows_decide_what_a_word_means_in_news() -> None:
@@ -122,3 +133,21 @@ def test_cross_validation_reports_means_and_each_seed() -> None:
     assert result["escalation_f1"] == pytest.approx(np.mean(by_seed), abs=1e-3)
     assert float(str(result["escalation_f1"])) > 0.9  # the classes are separable
     assert result["calm_share_above_threshold"] == 0.0
+
+
+def test_command_line_settings_keep_ints_and_refuse_nonsense() -> None:
+    assert _assignment("features__word__min_df=1") == ("features__word__min_df", 1)
+    assert isinstance(_assignment("features__word__min_df=1")[1], int)  # a count, not 100%
+    assert _assignment("un=0.3") == ("un", 0.3)
+    for bad in ("un", "un=", "un=abc", "=2", "un=True", "un=[1]"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            _assignment(bad)
+
+
+def test_a_weight_for_a_source_with_no_rows_is_refused(
+    shared_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--data", str(shared_data_dir), "--weight", "conflibret=20"])
+    assert stopped.value.code == 2
+    assert "no training rows come from conflibret" in capsys.readouterr().err
