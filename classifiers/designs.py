@@ -62,9 +62,12 @@ def _logreg(seed: int) -> LogisticRegression:
     )
 
 
-def _linear_svm(seed: int, C: float = 0.125) -> LinearSVC:
-    # C (and training.NEWS_SAMPLE_WEIGHT) picked by 5-fold CV on the ConfliBERT training part,
-    # never on the dev split: see HYPERPARAMETER_SEARCH in build_default.py.
+# C (and training.NEWS_SAMPLE_WEIGHT) picked by 5-fold CV on the ConfliBERT training part,
+# never on the dev split: see HYPERPARAMETER_SEARCH in build_default.py.
+SVM_C = 0.125
+
+
+def _linear_svm(seed: int, C: float = SVM_C) -> LinearSVC:
     return LinearSVC(C=C, class_weight="balanced", random_state=seed)
 
 
@@ -80,7 +83,7 @@ class NewsAdaptedSVC(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     pipeline before it is saved. Calibration (CalibratedClassifierCV) sees the folded scores.
     """
 
-    def __init__(self, C: float = 0.125, domain_scale: float = 1.0,
+    def __init__(self, C: float = SVM_C, domain_scale: float = 1.0,
                  random_state: int = 0) -> None:
         self.C = C
         self.domain_scale = domain_scale
