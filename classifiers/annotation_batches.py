@@ -1,11 +1,12 @@
-"""Draw a batch of archive items to annotate for signals (stratified, reproducible).
+"""Draw a batch of news items to annotate for signals (stratified, reproducible).
 
     cd /work/main && .venv/bin/python -m classifiers.annotation_batches --seed 2026 \\
-        --out /tmp/batch.jsonl
+        --out /tmp/batch.jsonl [--source agnews]
 
 Writes `{"id", "stratum", "text"}` lines OUTSIDE the repository (the outlets' text is never
 stored here); the annotator reads each text and records only the id and the labels in
-annotations/signals_sample.jsonl. Items already annotated are never drawn again.
+annotations/signals_sample.jsonl (`--source agnews`: agnews_world_2004.jsonl). Items already
+annotated are never drawn again.
 
 Why strata: in a random draw, shelling or cross-border attacks are a few items in a hundred,
 too few to measure recall; and a draw of conflict news only has no hard negatives. The strata
@@ -23,6 +24,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from classifiers.agnews_sample import AGNEWS_ANNOTATIONS, read_ag_world
 from classifiers.datasets import dedup_key
 from classifiers.model_card import ANNOTATIONS, read_annotations, read_archive
 
@@ -58,12 +60,17 @@ def draw(
     exclude: frozenset[str] = frozenset(),
     within: frozenset[str] | None = None,
     strata: dict[str, int] | None = None,
+    source: str = "archive",
 ) -> list[dict[str, str]]:
-    """Items not yet annotated (nor in `exclude`; only from `within` if given), `n` per stratum
-    (or the sizes in `strata`, for those strata only), shuffled together (the annotator must
-    not know the stratum while labelling)."""
-    texts = read_archive(data_dir)
-    done = {str(label["id"]) for label in read_annotations(ANNOTATIONS)}
+    """Items of `source` ("archive", the 2023 news archive, or "agnews", AG News World rows the
+    model never trained on) not yet annotated (nor in `exclude`; only from `within` if given),
+    `n` per stratum (or the sizes in `strata`, for those strata only), shuffled together (the
+    annotator must not know the stratum while labelling)."""
+    if source == "agnews":
+        texts, labelled = read_ag_world(data_dir), AGNEWS_ANNOTATIONS
+    else:
+        texts, labelled = read_archive(data_dir), ANNOTATIONS
+    done = {str(label["id"]) for label in read_annotations(labelled)}
     compiled = [(name, re.compile(pattern)) for name, _, pattern, _ in STRATA]
     sizes = strata if strata is not None else {name: size for name, *_, size in STRATA}
     return draw_strata(texts, compiled, sizes, seed=seed, done=done | exclude, within=within)
@@ -117,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=_REPO_ROOT.parent / "shared" / "data")
     parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--source", choices=("archive", "agnews"), default="archive",
+                        help="the 2023 news archive, or AG News World rows (2004)")
     parser.add_argument("--out", type=Path, required=True, help="a file outside the repository")
     parser.add_argument("--exclude", type=Path, action="append", default=[],
                         help="ids (one a line) never to draw: items the pattern writer has "
@@ -138,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
             if name not in known or not size.isdigit():
                 parser.error(f"--strata: {part!r} is not NAME=SIZE with a known stratum name")
             strata[name] = int(size)
-    write_batch(draw(args.data, seed=args.seed, exclude=exclude, within=within, strata=strata),
-                args.out)
+    write_batch(draw(args.data, seed=args.seed, exclude=exclude, within=within, strata=strata,
+                     source=args.source), args.out)
     return 0
 
 

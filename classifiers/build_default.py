@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from classifiers.agnews_sample import agnews_signal_metrics
 from classifiers.artifacts import (
     ARTIFACT_PREFIX,
     DEFAULT_MODEL_VERSION,
@@ -314,6 +315,7 @@ def _document(card: dict[str, object], scorer: Scorer, data_dir: Path, *, design
     """The card's measured and written parts that do not come from training."""
     card["signal_sample"] = signal_sample_metrics(scorer, data_dir)
     card["capture_sample"] = capture_signal_metrics(scorer, data_dir)
+    card["agnews_sample"] = agnews_signal_metrics(scorer, data_dir)
     card.pop("archive_disasters", None)  # the keyword-picked measure it replaces
     card["unrelated_news"] = unrelated_share(scorer, data_dir)
     card["unrelated_news_method"] = UNRELATED_METHOD

@@ -40,16 +40,22 @@ def read_captures(data_dir: Path) -> dict[str, str]:
 
 
 def capture_signal_metrics(scorer: Scorer, data_dir: Path) -> dict[str, object]:
-    """Per-signal P/R on the annotated captures; {} when the captures or labels are absent.
-    A labelled id missing from the captures is an error: the files changed under the labels."""
+    """Per-signal P/R on the annotated captures; {} when the captures or labels are absent."""
     labels: list[dict[str, Any]] = read_annotations(CAPTURE_ANNOTATIONS)
     if not labels or not (data_dir / CAPTURES).is_dir():
         return {}
-    texts = read_captures(data_dir)
+    return labelled_signal_metrics(scorer, read_captures(data_dir), labels,
+                                   where=str(data_dir / CAPTURES))
+
+
+def labelled_signal_metrics(scorer: Scorer, texts: dict[str, str],
+                            labels: list[dict[str, Any]], *, where: str) -> dict[str, object]:
+    """Per-signal P/R of `scorer` on `labels` (id, signals), the texts read from `texts`. A
+    labelled id missing from `texts` is an error: the files changed under the labels."""
     missing = [label["id"] for label in labels if label["id"] not in texts]
     if missing:
-        raise ValueError(f"{len(missing)} labelled capture items are not in "
-                         f"{data_dir / CAPTURES} (first: {missing[0]})")
+        raise ValueError(f"{len(missing)} labelled items are not in {where} "
+                         f"(first: {missing[0]})")
     scores = scorer.score([TextItem(id=label["id"], text=texts[label["id"]]) for label in labels])
     return {
         "items": len(labels),

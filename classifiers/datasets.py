@@ -11,6 +11,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,8 @@ _UN_QUAD_ORDER = (
 _CONFLIBERT_QUAD_ORDER = QUAD_CLASSES
 # SATP columns 1-4: armed assault, bombing or explosion, kidnapping, other.
 _SATP_SIGNALS: tuple[tuple[str, ...], ...] = (("armed_clash",), ("bombing",), (), ())
-_AG_WORLD = "1"
+AG_WORLD = "1"
+AG_NEWS_TEST = Path("ag-news") / "test.csv"
 
 _KNOWN_SIGNALS = frozenset(SIGNALS_ESCALATION + SIGNALS_DEESCALATION)
 
@@ -145,19 +147,28 @@ def load_corpora(data_dir: Path) -> Corpora:
         if row[1].strip() == "0":  # not a political interaction at all: neutral
             keep(LabelledText(clean_text(row[0]), "neutral", (), "un"), corpora.un_irrelevant)
     note(root / "ag-news" / "classes.txt")
-    with note(root / "ag-news" / "test.csv").open(encoding="utf-8", newline="") as handle:
-        for label, title, description in csv.reader(handle):
-            text = clean_text(f"{title}. {description}")
-            calm_disaster = CALM_DISASTER.search(text) and not CONFLICT_WORDS.search(text)
-            if label == _AG_WORLD and calm_disaster:
-                keep(LabelledText(text, "neutral", (), "ag_world_calm"), corpora.ag_world_calm)
-            elif label == _AG_WORLD:
-                # The rest of World news is mixed (conflict, cooperation, calm): unlabelled.
-                keep(LabelledText(text, None, (), "ag_world"), corpora.ag_world)
-            else:
-                # Sports, Business, Sci/Tech: calm and unrelated to armed conflict.
-                keep(LabelledText(text, "neutral", (), "ag_calm"), corpora.ag_calm)
+    for _, label, text in read_ag_news(note(root / AG_NEWS_TEST)):
+        if label == AG_WORLD and is_calm_disaster(text):
+            keep(LabelledText(text, "neutral", (), "ag_world_calm"), corpora.ag_world_calm)
+        elif label == AG_WORLD:
+            # The rest of World news is mixed (conflict, cooperation, calm): unlabelled.
+            keep(LabelledText(text, None, (), "ag_world"), corpora.ag_world)
+        else:
+            # Sports, Business, Sci/Tech: calm and unrelated to armed conflict.
+            keep(LabelledText(text, "neutral", (), "ag_calm"), corpora.ag_calm)
     return corpora
+
+
+def read_ag_news(path: Path) -> Iterator[tuple[int, str, str]]:
+    """(row number from 1, class, title + description cleaned) for each row of AG News' CSV."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row, (label, title, description) in enumerate(csv.reader(handle), start=1):
+            yield row, label, clean_text(f"{title}. {description}")
+
+
+def is_calm_disaster(text: str) -> bool:
+    """The weak rule that labels AG World news calm (CALM_DISASTER, and no CONFLICT_WORDS)."""
+    return bool(CALM_DISASTER.search(text)) and not CONFLICT_WORDS.search(text)
 
 
 def read_labelled_jsonl(path: Path) -> list[LabelledText]:

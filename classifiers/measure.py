@@ -12,6 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
+from classifiers.agnews_sample import agnews_signal_metrics
 from classifiers.artifacts import default_model_path, load_model
 from classifiers.capture_sample import capture_signal_metrics
 from classifiers.datasets import load_corpora
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(signal_sample_metrics(scorer, args.data), indent=1))
     print("== signals on fresh 2026 news, classifiers/annotations/captures_2026.jsonl ==")
     print(json.dumps(capture_signal_metrics(scorer, args.data), indent=1))
+    print("== signals on AG News World 2004, classifiers/annotations/agnews_world_2004.jsonl ==")
+    print(json.dumps(agnews_signal_metrics(scorer, args.data), indent=1))
     print("== disaster and crime news, classifiers/annotations/unrelated_sample.jsonl ==")
     print(json.dumps(unrelated_share(scorer, args.data)))
     return 0

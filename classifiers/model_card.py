@@ -220,6 +220,18 @@ def render_model_card(card: dict[str, object]) -> str:
                   "the model never trained on. Mostly calm news: it measures false alarms and "
                   "air strikes more than the other signals.", "",
                   *_signal_table(captures.get("per_signal", {})), ""]
+    agnews = card.get("agnews_sample")
+    if isinstance(agnews, dict) and agnews:
+        lines += ["## Signals on news of other wars (AG News World, 2004)", "",
+                  "AG News' World rows the model never trained on: Iraq, Afghanistan, "
+                  "Israel-Palestine, Chechnya, Darfur, Kashmir, from wire services, drawn in "
+                  "strata of conflict words (classifiers/annotations/agnews_world_2004.jsonl and "
+                  "its README). Labelled like the captures; the held-out part was never read by "
+                  "a pattern writer, the tuning part was used to write patterns.", ""]
+        for part, block in agnews.items():
+            if isinstance(block, dict):
+                lines += [f"### {part} ({block.get('items')} items, {block.get('with_a_signal')}"
+                          " with a signal)", "", *_signal_table(block.get("per_signal", {})), ""]
     unrelated = card.get("unrelated_news")
     if isinstance(unrelated, dict) and unrelated:
         lines += ["## Disaster and crime news (our annotated topic sample)", "",

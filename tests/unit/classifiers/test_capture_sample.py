@@ -77,7 +77,7 @@ def test_a_labelled_item_missing_from_the_captures_is_an_error(
     labels = {"https://news.example/1": ["airstrike"], "https://news.example/gone": []}
     monkeypatch.setattr(capture_sample, "CAPTURE_ANNOTATIONS",
                         _labels(tmp_path / "labels.jsonl", labels))
-    with pytest.raises(ValueError, match="1 labelled capture items are not in"):
+    with pytest.raises(ValueError, match="1 labelled items are not in"):
         capture_signal_metrics(scorer, captures)
 
 
