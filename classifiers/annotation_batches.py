@@ -68,8 +68,10 @@ def draw(
     annotator must not know the stratum while labelling)."""
     if source == "agnews":
         texts, labelled = read_ag_world(data_dir), AGNEWS_ANNOTATIONS
-    else:
+    elif source == "archive":
         texts, labelled = read_archive(data_dir), ANNOTATIONS
+    else:
+        raise ValueError(f"unknown source {source!r}: archive or agnews")
     done = {str(label["id"]) for label in read_annotations(labelled)}
     compiled = [(name, re.compile(pattern)) for name, _, pattern, _ in STRATA]
     sizes = strata if strata is not None else {name: size for name, *_, size in STRATA}

@@ -204,8 +204,9 @@ def render_model_card(card: dict[str, object]) -> str:
                       *_signal_table(block.get("per_signal", {})), ""]
         history = card.get("signal_heldout_history")
         if isinstance(history, list):
-            lines += ["Earlier held-out rounds (each batch measured once while unseen, then "
-                      "used for tuning):", "", *[f"- {entry}" for entry in history], ""]
+            lines += ["Held-out rounds (each batch measured while unseen; all but the current "
+                      "ones, round 9 of the archive and round 10 of AG News, were then used "
+                      "for tuning):", "", *[f"- {entry}" for entry in history], ""]
         recall = json.dumps(sample.get("satp_dev_recall"))
         lines += [f"SATP dev recall (texts never seen while writing patterns): `{recall}`", ""]
     captures = card.get("capture_sample")
@@ -226,8 +227,11 @@ def render_model_card(card: dict[str, object]) -> str:
                   "AG News' World rows the model never trained on: Iraq, Afghanistan, "
                   "Israel-Palestine, Chechnya, Darfur, Kashmir, from wire services, drawn in "
                   "strata of conflict words (classifiers/annotations/agnews_world_2004.jsonl and "
-                  "its README). Labelled like the captures; the held-out part was never read by "
-                  "a pattern writer, the tuning part was used to write patterns.", ""]
+                  "its README), labelled by two annotators per batch who never read the "
+                  "patterns, the scores or each other's labels, disagreements decided by a "
+                  "third (all instances of one assistant model). The held-out part was never "
+                  "read by a pattern writer; the round-10 patterns were written on the tuning "
+                  "part.", ""]
         for part, block in agnews.items():
             if isinstance(block, dict):
                 lines += [f"### {part} ({block.get('items')} items, {block.get('with_a_signal')}"

@@ -129,6 +129,12 @@ ARMED_CONTEXT = (
     r"|azeri|azerbaijani|armenian|syrian|iraqi|kurdish|turkish|ethiopian|eritrean|tigrayan"
     r"|myanmar|pro-[\w-]+) forces)\b"
 )
+# Armed forces at war named somewhere in the text (not police, gangs or gunmen).
+MILITARY_CONTEXT = (
+    r"\b(?:troops|soldiers|army|armies|military|marines|tanks|rebels?|insurgen\w*|militants?"
+    r"|fighters|militias?|guerrillas?|(?:armed|government|rebel|coalition|ground|special) forces)"
+    r"\b"
+)
 # Bombardment and pummelling are war also where only the war or its theatre is named.
 WAR_CONTEXT = (
     r"\b(?:war(?<!trade war)(?<!culture war)(?<!price war)(?<!bidding war)(?<!tariff war)"
@@ -183,6 +189,9 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|raid\w*|incursions?|kill\w*|kidnap\w*|offensive|bomb\w*|strikes|invasion|invad\w*"
         r"|campaign|storm\w*|infiltrat\w*|overr(?:an|un)|murder\w*|abduct\w*|slaughter\w*"
         r"|cross\w*)\b)[\w'-]+ ){0,4}on (?:oct\.? 7|october 7(?:th)?|7 october)\b",
+        # Round 10: "Hurricane Ivan's strike on the island" (a named storm: "lightning strikes" and
+        # "Storm Shadow strikes" are weapons).
+        r"\b(?:hurricane|typhoon|cyclone|tropical storm) [\w-]+'s strikes?\b",
         r"\bshell(?:s|ed|ing)? out\b", r"\bcarrier strike groups?\b",
         r"\bstrike groups?\b", r"\b(?:maritime|naval|sea|surface|underwater) drones?\b",
         r"\bthink[- ]tanks?\b", r"\breview-bomb\w*",
@@ -247,11 +256,11 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:rockets?|missiles?|mortars?|projectiles?|shells?) (?:[\w'-]+ ){0,3}(?:from|out of)"
         r" (?:the )?(?:[\w'-]+ ){0,2}" + LAUNCH_POINTS + r"\b",
         r"\b(?:rockets?|missiles?|barrages?|salvos?) (?:[\w'-]+ ){0,3}(?:into|at|on|toward|towards)"
-        r" " + INTO_ISRAEL + r"\b",
+        r" (?:an? )?" + INTO_ISRAEL + r"\b",
         r"\b(?:fired|fires|firing|launched|launches|launching) (?:[\w'-]+ ){0,4}(?:rockets?"
         r"|missiles?"
-        r"|mortars?|projectiles?) (?:[\w'-]+ ){0,3}(?:into|at|on|toward|towards) " + INTO_ISRAEL
-        + r"\b",
+        r"|mortars?|projectiles?) (?:[\w'-]+ ){0,3}(?:into|at|on|toward|towards) (?:an? )?"
+        + INTO_ISRAEL + r"\b",
         r"\b(?:hamas|hezbollah|houthi|houthis|islamic jihad"
         r"|gaza)(?:'s?)? (?:[\w'-]+ ){0,1}(?:rockets?"
         r"|missiles?|rocket (?:fire|attacks?|barrages?))\b(?! (?:commanders?|chiefs?|launching"
@@ -404,6 +413,11 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:warplanes?|fighter jets?|jets|drones?|helicopter gunships?|helicopters?|gunships?"
         r"|aircraft) " + _GAP + AIRSTRIKE_VERBS + r"\b",
         r"\bhelicopters? (?:[\w'-]+ )?(?:fired|opened fire|strafed)\b",
+        # Round 10: "a U.S. AC-130 gunship attacked militia positions".
+        # Only the aircraft is consumed: "attacked militia positions" is armed_clash too.
+        # Not bare "jets" ("the Jets attacked the Patriots' secondary").
+        r"\b(?:warplanes?|fighter jets?|helicopter gunships?|gunships?|helicopters?|bombers)(?= "
+        + _GAP + r"(?:attack(?:s|ed)?|fired (?:on|at)|strafed|rocketed|raided)\b)",
         r"\b(?:junta|regime|government|gov't) (?:[\w'-]+ )?(?:bomb\w*|air ?strikes?|warplanes?"
         r"|jets)\b",
         r"\b" + ACTORS + r" " + _GAP + r"bomb(?:s|ed|ing|ings)?\b" + _NO_OTHER_WEAPON,
@@ -439,6 +453,12 @@ PATTERNS: tuple[Pattern, ...] = (
     ), NO_WEAPON_CONTEXT),
     Pattern("airstrike", WEAK, (
         r"\b(?:bombing|bomb) raids?\b", r"\bkamikaze drones?\b", r"\bshahed\b",
+        # Round 10: "troops backed by artillery and aircraft attacked two hideouts", where they
+        # attacked ("backed by helicopters, troops searched flooded villages" is no strike).
+        # Only "backed" is consumed: "by artillery and aircraft" is shelling too.
+        r"\b(?:backed|supported|covered)(?= by (?:[\w'-]+ ){0,3}(?:aircraft|warplanes|jets"
+        r"|helicopter gunships|gunships|helicopters|air power|air support) (?:[\w'-]+ ){0,3}"
+        r"(?:attack\w*|stormed|struck|pounded|bombed|fired|raided|hit)\b)",
         # Ends before "drones" (looked at, not consumed): "shoots down drones fired from
         # Yemen" is then matched again from "drones" (round 9).
         r"\b(?:hit|struck|attacked|targeted|shot down|downed|intercepted|repel\w*|intercepts"
@@ -676,6 +696,29 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:clos\w*|tighten\w*) (?:the |a |its )?(?:ring|noose|encirclement) (?:around|on)\b",
         r"\b(?:troops|forces|tanks) (?:[\w'-]+ ){0,3}(?:encircl\w*|surround\w*|push\w* (?:deeper )?"
         r"into|advanc\w* (?:on|into|toward|towards)|clos\w* in on)\b",
+        # Round 10 (2004 wire news): "Israeli tanks surged into the camp", "tanks and troops
+        # backed by helicopter gunships stormed Khan Younis".
+        # Troops that "stormed" houses may only raid and arrest, troops that "poured into" a
+        # region may bring relief, forces that "swept into" parliament won an election; tanks
+        # that did so fought.
+        r"\b(?:tanks|troops|soldiers|forces|marines)(?: and (?:tanks|troops|soldiers|armou?r))?"
+        r" (?:[\w'-]+ ){0,4}(?:surged into|thrust into|fought (?:their way )?into"
+        r"|battled (?:their way )?into)\b",
+        r"\b(?:tanks|(?:troops|soldiers|forces) and tanks|tanks and (?:troops|soldiers|forces))"
+        r" (?:[\w'-]+ ){0,4}(?:stormed|swept into|powered into|rolled into|poured into)\b",
+        # Only the subject is consumed, so "killed" is casualties too: "Israeli soldiers shot and
+        # killed a Palestinian gunman". Soldiers who killed (not "soldiers were killed when
+        # militants..."), not police: police killing an armed robber is crime, as are smugglers.
+        r"\b(?:troops|soldiers|forces|army|marines|paratroopers)(?= (?:(?!(?:were|was|been|are|is"
+        r"|being)\b)[\w'-]+ ){0,2}(?:killed|kill|kills|shot dead|gunned down) (?!(?:when|in|by|as"
+        r"|after|during|while|at|on)\b)(?:[\w'-]+ ){0,3}(?:armed(?! (?:smugglers?|poachers?"
+        r"|robbers?|burglars?|thieves|criminals?|men who robbed)\b)|gunm[ae]n|militants?|fighters"
+        r"|insurgents|rebels|guerrillas?|maoists|separatists)\b)",
+        # "Troops attacked two suspected terrorist hideouts" (not "the US attacked terrorist
+        # bases with cruise missiles", nor a game's "attack enemy bases").
+        r"\battack(?:s|ed|ing)? (?:[\w'-]+ ){0,3}(?:militia|rebel|insurgent|militant|guerrilla"
+        r"|taliban) (?:positions|bases?|posts?|strongholds?|hideouts?)\b",
+        r"\battack(?:s|ed|ing)? (?:[\w'-]+ ){0,3}terrorist (?:strongholds?|hideouts?)\b",
         # Round 9: "Israeli forces raid inside Gaza" (in the war, a ground incursion).
         r"\b(?:troops|forces|tanks|soldiers) (?:[\w'-]+ ){0,1}raid\w* (?:deep )?(?:inside|into)"
         r" (?:northern |southern |the )?gaza\b",
@@ -692,6 +735,12 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:attacks?|assaults?|fighting|battles?|pressure) (?:along|on|across) (?:the |a )?"
         r"(?:[\w'-]+ ){0,2}front ?lines?\b",
     )),
+    # Round 10: sieges and resistance are fighting only where armed forces are named ("fans
+    # laid siege to the box office", "police laid siege to the house where gunmen held
+    # hostages", "pockets of resistance to the war funding bill").
+    Pattern("armed_clash", WEAK, (
+        r"\b(?:lay|lays|laid|laying) siege to\b", r"\bpockets of (?:[\w'-]+ )?resistance\b",
+    ), MILITARY_CONTEXT),
     Pattern("bombing", STRONG, (
         r"\b(?:car|truck|roadside|suicide|pipe|nail|barrel)[- ]bomb\w*",
         r"\bsuicide (?:attack|bomber)s?\b", r"\bimprovised explosive", r"\bieds?\b",

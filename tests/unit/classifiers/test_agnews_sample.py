@@ -89,6 +89,8 @@ def test_batches_are_drawn_from_unlabelled_world_rows(shared_data_dir: Path) -> 
     ids = {item["id"] for item in batch}
     # Our two batches took every shelling, fighting and air-word row: the rest is drawn.
     assert len(ids) == len(batch) > 100 and ids <= set(world) and not ids & labelled
+    with pytest.raises(ValueError, match="unknown source"):
+        draw(shared_data_dir, seed=3, source="agnewz")
 
 
 def test_our_labels_are_on_rows_the_model_never_trained_on(shared_data_dir: Path) -> None:

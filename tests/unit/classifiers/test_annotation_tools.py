@@ -35,7 +35,8 @@ def test_refresh_card_rewrites_figures_but_not_the_model(
     model = tmp_path / default_model_path().name
     shutil.copy(default_model_path(), model)
     shipped_card = json.loads(card_path(default_model_path()).read_text())
-    stale = {**shipped_card, "signal_sample": {}, "capture_sample": {}, "unrelated_news": {},
+    stale = {**shipped_card, "signal_sample": {}, "capture_sample": {}, "agnews_sample": {},
+             "unrelated_news": {},
              "performance": ["stale"]}
     card_path(model).write_text(json.dumps(stale))
     refresh_card(model, shared_data_dir)
@@ -45,10 +46,13 @@ def test_refresh_card_rewrites_figures_but_not_the_model(
     assert card["performance"] != ["stale"]
     assert card["unrelated_news"]["crime"]["items"] > 50
     assert card["capture_sample"]["items"] == 315
+    assert card["agnews_sample"]["heldout"]["items"] == 300
+    assert card["agnews_sample"]["tuning"]["items"] >= 300
     text = (tmp_path / "MODEL_CARD.md").read_text()
     assert "## Signals on our annotated archive sample" in text
     assert "## Disaster and crime news (our annotated topic sample)" in text
     assert "## Signals on fresh 2026 news (the feed captures)" in text
+    assert "## Signals on news of other wars (AG News World, 2004)" in text
     assert load_model(model).sha256 == shipped_card["sha256"]  # still loads, hash still pinned
 
 

@@ -396,3 +396,65 @@ def test_round_9_review_crime_near_a_border_is_not_cross_border(scorer: Scorer) 
     assert _above(scorer, crime, "cross_border_attack") == []
     assert _above(scorer, ["Skirmishes broke out again on the border between Armenia and "
                            "Azerbaijan, both armies said."], "cross_border_attack") != []
+
+
+def test_round_10_ground_incursions_sieges_and_soldiers_killing_armed_men(scorer: Scorer) -> None:
+    # Round 10 (2004 wire news; sentences written for the test): ground incursions, sieges
+    # and soldiers killing armed men are fighting, and "killed" stays casualties.
+    fighting = [
+        "Israeli tanks rolled into the refugee camp at dawn, witnesses said.",
+        "Tanks and troops backed by helicopter gunships stormed the rebel stronghold.",
+        "Government troops laid siege to the rebel-held town on Sunday.",
+        "Army soldiers shot and killed three armed men near the outpost.",
+        "Marines faced pockets of insurgent resistance in the old city.",
+        "Troops attacked two suspected terrorist hideouts near the border.",
+    ]
+    assert _above(scorer, fighting, "armed_clash") == fighting
+    killed = _signals(scorer, "Army soldiers shot and killed three armed men near the outpost.")
+    assert killed["casualties"] >= 0.5
+    calm = [
+        "Police shot dead an armed robber outside a bank in the city centre.",
+        "Troops stormed the houses of two families and arrested their sons, residents said.",
+        "Fans laid siege to the box office for tickets to the final.",
+        "Police laid siege to the house where gunmen held three hostages.",
+        "Lawmakers faced pockets of resistance to the war funding bill.",
+        "Troops poured into the flooded region to help with the relief effort.",
+        "Opposition forces swept into parliament in Sunday's election.",
+        "Border troops shot dead two armed smugglers near the river.",
+        "Players can attack enemy bases in the new strategy game.",
+    ]
+    assert _above(scorer, calm, "armed_clash") == []
+    # The soldiers are the victims, of a blast: not soldiers who killed militants.
+    bombed = _signals(scorer, "Four soldiers were killed when militants blew up a tunnel under "
+                      "an army post.")
+    assert bombed["armed_clash"] < 0.5 <= bombed["casualties"]
+
+
+def test_round_10_air_attacks_named_by_aircraft_and_storms_that_strike(scorer: Scorer) -> None:
+    # Round 10 (sentences written for the test): aircraft that attacked, and troops that
+    # attacked under air cover, are air strikes; air cover alone and a hurricane are not.
+    strikes = [
+        "A US gunship attacked militia positions in the holy city.",
+        "Helicopters attacked militia positions outside the town overnight.",
+        "Troops backed by helicopters and artillery attacked two militant hideouts.",
+        "Israel launched lightning strikes on Hamas targets in Gaza.",
+    ]
+    assert _above(scorer, strikes, "airstrike") == strikes
+    # Air cover does not hide the artillery named beside it; the positions are fought over.
+    both = _signals(scorer, "Troops backed by artillery and aircraft attacked two hideouts "
+                    "held by militants.")
+    assert both["airstrike"] >= 0.5 and both["shelling"] >= 0.5
+    positions = _signals(scorer, "A US gunship attacked militia positions in the holy city.")
+    assert positions["armed_clash"] >= 0.5
+    calm = [
+        "Soldiers searched for fishermen missing after Hurricane Ivan's strike on the island.",
+        "Troops backed by helicopters searched flooded villages for survivors.",
+        "The Jets attacked the Patriots' secondary all afternoon.",
+    ]
+    assert _above(scorer, calm, "airstrike") == []
+
+
+def test_round_10_rockets_at_an_israeli_town_cross_the_border(scorer: Scorer) -> None:
+    texts = ["Militants fired a rocket at an Israeli town, wounding two children.",
+             "A rocket attack on an Israeli border town killed two people."]
+    assert _above(scorer, texts, "cross_border_attack") == texts

@@ -47,6 +47,22 @@ def test_no_text_is_in_two_corpora(shared_data_dir: Path) -> None:
     assert len(keys) == len(set(keys))
 
 
+def test_ag_news_entities_that_lost_their_ampersand_are_read(tmp_path: Path) -> None:
+    from classifiers.datasets import clean_text, read_ag_news
+
+    # AG News prints "Israel #39;s army" for "Israel&#39;s army" (a space where the "&" was).
+    path = tmp_path / "test.csv"
+    path.write_text('"1","Israel #39;s army","paid the  #36;5 billion #151; at once"\n'
+                    '"2","Rank #12; of 20","Rock #146;n roll"\n')
+    assert list(read_ag_news(path)) == [
+        (1, "1", "Israel's army. paid the $5 billion\u2014 at once"),
+        (2, "2", "Rank #12; of 20. Rock\u2019n roll"),  # below 32: no entity
+    ]
+    # Other sources keep such text as written: only real entities are read.
+    assert clean_text("Ranked #100; overall, &lt;b&gt;Hamas&#039;s&lt;/b&gt; row #12;") == (
+        "Ranked #100; overall, Hamas's row #12;")
+
+
 def test_read_labelled_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "labels.jsonl"
     path.write_text(
