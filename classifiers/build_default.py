@@ -280,23 +280,27 @@ UNRELATED_METHOD = (
 PERFORMANCE = [
     "`.venv/bin/python bench/bench_scoring.py --repeat 7`, 10,000 archive items (mean 325 "
     "characters), BLAS pinned to one thread, shared 2-core machine, 2026-12-07 (model "
-    "2026.12.1), two runs; the bare pipeline and the Scorer are timed in alternation and each "
+    "2026.12.1), three runs; the bare pipeline and the Scorer are timed in alternation and each "
     "figure is the best of 7 runs (the machine's speed varies between days: 2026.11.1 measured "
     "9,770-11,370/s bare on 2026-11-25, so compare the ratios, not the rates):",
     "",
-    "- batch: 13,670-13,760 articles/s; bare `Pipeline.predict_proba` on the same texts "
-    "15,810-16,690/s: 1.16-1.21x (target < 1.3x). Where the time goes: word TF-IDF 0.29 s "
+    "- batch: 13,240-13,840 articles/s; bare `Pipeline.predict_proba` on the same texts "
+    "15,200-18,170/s: 1.15-1.31x (target < 1.3x: met in two runs of three, at the line in the "
+    "third). The Scorer's own time is steady (0.72-0.76 s); the bare pipeline's moves with the "
+    "process (0.55-0.66 s; 0.57-0.60 s over PYTHONHASHSEED 0-3 in one check, ratio "
+    "1.18-1.27), so the ratio does too. Where the time goes: word TF-IDF 0.28 s "
     "(classifiers/fast_features.py builds scikit-learn's matrix bit for bit, ~2x faster), "
-    "signal patterns 0.24 s (one regex scan, negation and modality checks, and the ~3% of rows "
+    "signal patterns 0.23 s (one regex scan, negation and modality checks, and the ~3% of rows "
     "rescanned without the patterns whose context failed there), countries 0.07 s, "
-    "explanations, Score objects and garbage collection 0.12 s",
-    "- one at a time: 765-780 articles/s, 0.84-0.86x a bare per-item predict_proba (the fast "
+    "explanations, Score objects and garbage collection 0.12-0.15 s (collection alone 0.04 s: "
+    "gc.freeze() after loading did not help)",
+    "- one at a time: 811 articles/s, 0.86x a bare per-item predict_proba (the fast "
     "vectoriser skips scikit-learn's per-call overhead)",
-    "- load 0.19-0.22 s, gazetteer 0.25-0.26 s on first use, first score 1.3 s (compiles the "
+    "- load 0.20-0.22 s, gazetteer 0.23-0.27 s on first use, first score 1.2-1.3 s (compiles the "
     "signal regex, ~1,200 phrase alternatives, and the gazetteer trie; the service pays it at "
     "start with the rescan regexes for the three commonest failed contexts, see "
     "classifiers.signals.WARM_UP_TEXTS; a rarer one costs ~0.5-0.8 s the first time a process "
-    "meets it); RSS 171 MB with the model loaded (+21 MB over the interpreter with "
+    "meets it); RSS 168 MB with the model loaded (+21 MB over the interpreter with "
     "numpy/scipy/sklearn imported)",
 ]
 
