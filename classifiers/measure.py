@@ -18,8 +18,7 @@ from classifiers.capture_sample import capture_signal_metrics
 from classifiers.datasets import load_corpora
 from classifiers.evaluation import evaluate, format_report
 from classifiers.model_card import signal_sample_metrics
-from classifiers.scoring import TextItem
-from classifiers.training import split_news_dev
+from classifiers.training import share_above_alert_threshold, split_news_dev
 from classifiers.unrelated_news import unrelated_share
 from classifiers.vocabulary import ESCALATION_ALERT_THRESHOLD
 from classifiers.weak_labels import stale_held_out
@@ -43,11 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== held-out {name} ==")
         print(format_report(metrics))
         if name == "ag_calm":
-            scores = scorer.score([TextItem(id=str(i), text=item.text)
-                                   for i, item in enumerate(items)])
-            above = sum(score.escalation >= ESCALATION_ALERT_THRESHOLD for score in scores)
+            # The card's measure (training.dev_metrics): unrounded QuadClass probabilities.
+            share = share_above_alert_threshold(
+                scorer.quad_probabilities([item.text for item in items]))
             print(f"unrelated news at or above {ESCALATION_ALERT_THRESHOLD}: "
-                  f"{above}/{len(items)} = {above / len(items):.4f}")
+                  f"{round(share * len(items))}/{len(items)} = {share:.4f}")
     print("== signals on classifiers/annotations/signals_sample.jsonl ==")
     print(json.dumps(signal_sample_metrics(scorer, args.data), indent=1))
     print("== signals on fresh 2026 news, classifiers/annotations/captures_2026.jsonl ==")
