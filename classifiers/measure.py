@@ -17,7 +17,7 @@ from classifiers.artifacts import default_model_path, load_model
 from classifiers.capture_sample import capture_signal_metrics
 from classifiers.datasets import load_corpora
 from classifiers.evaluation import evaluate, format_report
-from classifiers.model_card import signal_sample_metrics
+from classifiers.model_card import pooled_heldout_signals, signal_sample_metrics
 from classifiers.training import share_above_alert_threshold, split_news_dev
 from classifiers.unrelated_news import unrelated_share
 from classifiers.vocabulary import ESCALATION_ALERT_THRESHOLD
@@ -47,12 +47,19 @@ def main(argv: list[str] | None = None) -> int:
                 scorer.quad_probabilities([item.text for item in items]))
             print(f"unrelated news at or above {ESCALATION_ALERT_THRESHOLD}: "
                   f"{round(share * len(items))}/{len(items)} = {share:.4f}")
+    samples = {
+        "signal_sample": signal_sample_metrics(scorer, args.data),
+        "capture_sample": capture_signal_metrics(scorer, args.data),
+        "agnews_sample": agnews_signal_metrics(scorer, args.data),
+    }
     print("== signals on classifiers/annotations/signals_sample.jsonl ==")
-    print(json.dumps(signal_sample_metrics(scorer, args.data), indent=1))
+    print(json.dumps(samples["signal_sample"], indent=1))
     print("== signals on fresh 2026 news, classifiers/annotations/captures_2026.jsonl ==")
-    print(json.dumps(capture_signal_metrics(scorer, args.data), indent=1))
+    print(json.dumps(samples["capture_sample"], indent=1))
     print("== signals on AG News World 2004, classifiers/annotations/agnews_world_2004.jsonl ==")
-    print(json.dumps(agnews_signal_metrics(scorer, args.data), indent=1))
+    print(json.dumps(samples["agnews_sample"], indent=1))
+    print("== signals on the three held-out samples pooled (95% Wilson intervals) ==")
+    print(json.dumps(pooled_heldout_signals(dict(samples)), indent=1))
     print("== disaster and crime news, classifiers/annotations/unrelated_sample.jsonl ==")
     print(json.dumps(unrelated_share(scorer, args.data)))
     return 0

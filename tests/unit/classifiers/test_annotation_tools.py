@@ -48,11 +48,22 @@ def test_refresh_card_rewrites_figures_but_not_the_model(
     assert card["capture_sample"]["items"] == 315
     assert card["agnews_sample"]["heldout"]["items"] == 300
     assert card["agnews_sample"]["tuning"]["items"] >= 300
+    # The three held-out samples pooled: counts added up, never a tuning batch.
+    pooled = card["heldout_pooled"]
+    assert pooled["items"] == card["signal_sample"]["heldout"]["items"] + 315 + 300
+    airstrike = pooled["per_signal"]["airstrike"]
+    assert airstrike["support"] == sum(
+        block["per_signal"]["airstrike"]["support"]
+        for block in (card["signal_sample"]["heldout"], card["capture_sample"],
+                      card["agnews_sample"]["heldout"]))
+    low, high = airstrike["recall_95"]
+    assert low < airstrike["recall"] < high
     text = (tmp_path / "MODEL_CARD.md").read_text()
     assert "## Signals on our annotated archive sample" in text
     assert "## Disaster and crime news (our annotated topic sample)" in text
     assert "## Signals on fresh 2026 news (the feed captures)" in text
     assert "## Signals on news of other wars (AG News World, 2004)" in text
+    assert "## Signals on all held-out news, pooled" in text
     assert load_model(model).sha256 == shipped_card["sha256"]  # still loads, hash still pinned
 
 

@@ -68,7 +68,7 @@ def test_labels_are_measured_against_the_scores(
     per_signal = metrics["per_signal"]
     assert isinstance(per_signal, dict)
     assert per_signal["airstrike"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0,
-                                       "support": 1, "predicted": 1}
+                                       "support": 1, "predicted": 1, "true_positives": 1}
 
 
 def test_a_labelled_item_missing_from_the_captures_is_an_error(

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.evaluation import evaluate, expected_calibration_error, format_report
+from classifiers.evaluation import (
+    evaluate,
+    expected_calibration_error,
+    format_report,
+    pooled_signal_metrics,
+    signal_metrics,
+    wilson_interval,
+)
+from classifiers.model_card import pooled_heldout_signals, render_model_card
 from classifiers.scoring import QUAD_CLASSES, Scorer
 from classifiers.training import LabelledText, load_corpora, split_news_dev
 
@@ -45,6 +53,10 @@ def test_evaluate_reports_every_required_figure(scorer: Scorer) -> None:
     assert "shelling" in metrics["signals"]  # type: ignore[operator]
     report = format_report(metrics)
     assert "macro-F1" in report and "escalation ECE" in report and "shelling" in report
+    shelling = metrics["signals"]["shelling"]  # type: ignore[index]
+    row = next(line for line in report.splitlines() if line.startswith("shelling"))
+    found, support = shelling["true_positives"], shelling["support"]
+    assert f"{wilson_interval(found, support)[0]:.2f}-" in row  # type: ignore[index]
 
 
 def test_ece_arithmetic() -> None:
@@ -52,6 +64,57 @@ def test_ece_arithmetic() -> None:
     assert expected_calibration_error(truth, np.array([1.0, 0.0, 1.0, 0.0])) == 0.0
     assert abs(expected_calibration_error(truth, np.array([0.5] * 4)) - 0.0) < 1e-9
     assert abs(expected_calibration_error(truth, np.array([0.0, 1.0, 0.0, 1.0])) - 1.0) < 1e-9
+
+
+def test_wilson_interval() -> None:
+    assert wilson_interval(8, 10) == (0.4902, 0.9433)  # the textbook example
+    low, high = wilson_interval(49, 64) or (0.0, 0.0)
+    assert low < 49 / 64 < high and high - low < 0.25
+    assert wilson_interval(0, 5) == (0.0, 0.4345)  # never below 0 ...
+    assert wilson_interval(5, 5) == (0.5655, 1.0)  # ... nor above 1
+    assert wilson_interval(0, 0) is None  # no items: no estimate
+
+
+def test_pooled_signal_metrics_add_up_the_samples() -> None:
+    # Sample a: 2 air strikes, one found, one false alarm; sample b: 3 found of 3, no shelling.
+    a = signal_metrics([("airstrike",), ("airstrike", "shelling"), ()],
+                       [{"airstrike": 0.9}, {"shelling": 0.8}, {"airstrike": 0.7}])
+    b = signal_metrics([("airstrike",)] * 3, [{"airstrike": 0.6}] * 3)
+    assert a["airstrike"]["true_positives"] == 1 and b["airstrike"]["true_positives"] == 3
+    pooled = pooled_signal_metrics({"a": a, "b": b})
+    air = pooled["airstrike"]
+    assert (air["support"], air["predicted"], air["true_positives"]) == (5, 5, 4)
+    assert air["precision"] == air["recall"] == 0.8
+    assert air["recall_95"] == wilson_interval(4, 5)
+    assert air["by_sample"] == {"a": {"true_positives": 1, "support": 2, "predicted": 2},
+                                "b": {"true_positives": 3, "support": 3, "predicted": 3}}
+    shelling = pooled["shelling"]  # in sample a only
+    assert shelling["by_sample"] == {"a": {"true_positives": 1, "support": 1, "predicted": 1}}
+    missed = pooled_signal_metrics({"a": signal_metrics([("talks",)], [{}])})["talks"]
+    assert missed["precision"] == 0.0 and missed["precision_95"] is None  # nothing predicted
+    assert missed["recall"] == 0.0 and missed["recall_95"] == wilson_interval(0, 1)
+
+
+def test_the_card_pools_its_held_out_samples_only() -> None:
+    def block(found: int, support: int) -> dict[str, object]:
+        return {"items": 10, "per_signal": {"airstrike": {
+            "precision": 1.0, "recall": found / support, "f1": 0.0, "support": support,
+            "predicted": found, "true_positives": found}}}
+
+    card: dict[str, object] = {
+        "signal_sample": {"heldout": block(3, 4), "tuning": block(50, 50)},
+        "capture_sample": block(1, 2),
+        "agnews_sample": {"heldout": block(2, 2), "tuning": block(9, 9)},
+    }
+    pooled = pooled_heldout_signals(card)
+    assert pooled["items"] == 30
+    air = pooled["per_signal"]["airstrike"]  # type: ignore[index]
+    assert (air["true_positives"], air["support"]) == (6, 8)  # no tuning batch counted
+    assert pooled_heldout_signals({"capture_sample": {}}) == {}
+    text = render_model_card({**card, "heldout_pooled": pooled})
+    assert "## Signals on all held-out news, pooled" in text
+    assert "| airstrike | 1.0 | 0.61-1.00 | 0.75 | 0.41-0.93 | 8 | 6 |" in text
+    assert "archive 2023 3/4; captures 2026 1/2; AG News 2004 2/2" in text
 
 
 def test_shipped_model_is_calibrated_on_held_out_news(
