@@ -189,7 +189,7 @@ def render_model_card(card: dict[str, object]) -> str:
                 "dev subset",
                 "n",
                 "macro-F1",
-                "escalation F1",
+                "escalation F1 (95% interval)",
                 "escalation ECE",
                 "share >= 0.5 escalation",
             ]
@@ -200,7 +200,9 @@ def render_model_card(card: dict[str, object]) -> str:
                     name,
                     str(metrics["n"]),
                     str(metrics["macro_f1"]),
-                    str(metrics["escalation_f1"]),
+                    str(metrics["escalation_f1"]) + (
+                        f" ({span(metrics['escalation_f1_95'])})"
+                        if metrics.get("escalation_f1_95") else ""),
                     str(metrics["escalation_ece"]),
                     str(metrics["share_above_alert_threshold"]),
                 ]

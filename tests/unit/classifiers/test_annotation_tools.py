@@ -36,7 +36,7 @@ def test_refresh_card_rewrites_figures_but_not_the_model(
     shutil.copy(default_model_path(), model)
     shipped_card = json.loads(card_path(default_model_path()).read_text())
     stale = {**shipped_card, "signal_sample": {}, "capture_sample": {}, "agnews_sample": {},
-             "unrelated_news": {},
+             "unrelated_news": {}, "dev_metrics": {},
              "performance": ["stale"]}
     card_path(model).write_text(json.dumps(stale))
     refresh_card(model, shared_data_dir)
@@ -44,6 +44,11 @@ def test_refresh_card_rewrites_figures_but_not_the_model(
     assert card["sha256"] == shipped_card["sha256"] and card["version"] == shipped_card["version"]
     assert card["signal_sample"]["heldout"]["items"] > 200
     assert card["performance"] != ["stale"]
+    # The held-out news figures are measured again on the split the model never saw: the same
+    # figures the build recorded.
+    assert card["dev_metrics"] == shipped_card["dev_metrics"]
+    low, high = card["dev_metrics"]["conflibert"]["escalation_f1_95"]
+    assert low < card["dev_metrics"]["conflibert"]["escalation_f1"] < high
     assert card["unrelated_news"]["crime"]["items"] > 50
     assert card["capture_sample"]["items"] == 315
     assert card["agnews_sample"]["heldout"]["items"] == 300

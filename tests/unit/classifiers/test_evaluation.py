@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from classifiers.evaluation import (
+    bootstrap_f1_interval,
     evaluate,
     expected_calibration_error,
     format_report,
@@ -48,11 +49,15 @@ def test_evaluate_reports_every_required_figure(scorer: Scorer) -> None:
         assert set(row) == {"precision", "recall", "f1", "support"}
     for key in ("macro_f1", "escalation_f1", "escalation_ece", "accuracy"):
         assert 0.0 <= quad[key] <= 1.0
+    low, high = quad["escalation_f1_95"]
+    assert low <= quad["escalation_f1"] <= high
     matrix = quad["confusion_matrix"]["rows_true_cols_predicted"]
     assert np.array(matrix).shape == (5, 5) and np.array(matrix).sum() == len(DATA)
     assert "shelling" in metrics["signals"]  # type: ignore[operator]
     report = format_report(metrics)
     assert "macro-F1" in report and "escalation ECE" in report and "shelling" in report
+    interval = f"(95% interval {low:.2f}-{high:.2f})"
+    assert f"escalation F1 {quad['escalation_f1']:.3f} {interval}" in report
     shelling = metrics["signals"]["shelling"]  # type: ignore[index]
     row = next(line for line in report.splitlines() if line.startswith("shelling"))
     found, support = shelling["true_positives"], shelling["support"]
@@ -64,6 +69,24 @@ def test_ece_arithmetic() -> None:
     assert expected_calibration_error(truth, np.array([1.0, 0.0, 1.0, 0.0])) == 0.0
     assert abs(expected_calibration_error(truth, np.array([0.5] * 4)) - 0.0) < 1e-9
     assert abs(expected_calibration_error(truth, np.array([0.0, 1.0, 0.0, 1.0])) - 1.0) < 1e-9
+
+
+def test_bootstrap_f1_interval() -> None:
+    rng = np.random.default_rng(1)
+    truth = rng.random(400) < 0.4
+    predicted = np.where(rng.random(400) < 0.85, truth, ~truth)  # 15% of labels flipped
+    tp, wrong = int((truth & predicted).sum()), int((truth != predicted).sum())
+    f1 = 2 * tp / (2 * tp + wrong)
+    low, high = bootstrap_f1_interval(truth, predicted) or (0.0, 0.0)
+    assert low < f1 < high and 0.03 < high - low < 0.15
+    assert bootstrap_f1_interval(truth, predicted) == (low, high)  # reproducible
+    # Ten times the items (resampled in chunks): a narrower interval around the same F1.
+    wide_truth, wide_predicted = np.tile(truth, 10), np.tile(predicted, 10)
+    narrow_low, narrow_high = bootstrap_f1_interval(wide_truth, wide_predicted) or (0.0, 0.0)
+    assert narrow_low < f1 < narrow_high and narrow_high - narrow_low < (high - low) / 2
+    assert bootstrap_f1_interval(truth, truth) == (1.0, 1.0)
+    assert bootstrap_f1_interval(truth, ~truth) == (0.0, 0.0)
+    assert bootstrap_f1_interval(np.array([], bool), np.array([], bool)) is None
 
 
 def test_wilson_interval() -> None:
