@@ -103,3 +103,32 @@ def test_tiny_train_is_reproducible_and_round_trips(shared_data_dir: Path, tmp_p
     ]
     metrics = evaluate(reloaded, corpora.conflibert[400:440])
     assert metrics["n"] == 40
+
+
+def test_operator_labels_correct_what_the_model_got_wrong(
+    shared_data_dir: Path, scorer: Scorer
+) -> None:
+    """The operator's retraining loop: a handful of labelled articles move the scores of
+    articles like them, and leave the rest alone."""
+
+    def robbery(town: str, verb: str, shop: str) -> str:
+        return f"Police in {town} {verb} three men after a raid on a {shop}; officers seized guns."
+
+    # CAMEO codes police action as conflict, so the shipped model puts these near 0.5.
+    labelled = [LabelledText(robbery(town, "detained", "jewellery shop"), "neutral", (), "operator")
+                for town in ("Leeds", "Lyon", "Osaka", "Denver", "Porto", "Graz", "Tampere",
+                             "Cork", "Utrecht", "Bergen")]
+    alike = [TextItem(id=town, text=robbery(town, "arrested", "petrol station"))
+             for town in ("Malmo", "Ghent", "Basel", "Turin", "Seville", "Krakow")]
+    war = [TextItem(id="shelling", text="Russian artillery shelled Kharkiv overnight, killing "
+                                        "four civilians."),
+           TextItem(id="airstrike", text="Israeli airstrikes hit Gaza City as fighting raged.")]
+    before = {s.id: s.escalation for s in scorer.score(alike + war)}
+    assert min(before[item.id] for item in alike) > 0.35, "the mistake this test corrects"
+
+    model, card = train(shared_data_dir, extra=labelled, seed=0)
+    assert card["training_size"]["operator"] == len(labelled)  # type: ignore[index]
+    after = {s.id: s.escalation for s in Scorer(model, version="retrained").score(alike + war)}
+    assert max(after[item.id] for item in alike) < 0.2
+    for item in war:
+        assert after[item.id] > 0.7 and abs(after[item.id] - before[item.id]) < 0.05
