@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from classifiers.capture_sample import labelled_signal_metrics
 from classifiers.datasets import (
     AG_NEWS_TEST,
     AG_WORLD,
@@ -24,6 +23,7 @@ from classifiers.datasets import (
     is_calm_disaster,
     read_ag_news,
 )
+from classifiers.evaluation import labelled_signal_metrics
 from classifiers.model_card import read_annotations
 from classifiers.scoring import Scorer
 

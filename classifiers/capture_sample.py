@@ -14,7 +14,7 @@ from typing import Any
 import feedparser
 
 from classifiers.datasets import clean_text
-from classifiers.evaluation import signal_metrics
+from classifiers.evaluation import labelled_signal_metrics
 from classifiers.model_card import archive_id, read_annotations
 from classifiers.scoring import Scorer, TextItem
 
@@ -46,20 +46,3 @@ def capture_signal_metrics(scorer: Scorer, data_dir: Path) -> dict[str, object]:
         return {}
     return labelled_signal_metrics(scorer, read_captures(data_dir), labels,
                                    where=str(data_dir / CAPTURES))
-
-
-def labelled_signal_metrics(scorer: Scorer, texts: dict[str, str],
-                            labels: list[dict[str, Any]], *, where: str) -> dict[str, object]:
-    """Per-signal P/R of `scorer` on `labels` (id, signals), the texts read from `texts`. A
-    labelled id missing from `texts` is an error: the files changed under the labels."""
-    missing = [label["id"] for label in labels if label["id"] not in texts]
-    if missing:
-        raise ValueError(f"{len(missing)} labelled items are not in {where} "
-                         f"(first: {missing[0]})")
-    scores = scorer.score([TextItem(id=label["id"], text=texts[label["id"]]) for label in labels])
-    return {
-        "items": len(labels),
-        "with_a_signal": sum(bool(label["signals"]) for label in labels),
-        "per_signal": signal_metrics([tuple(label["signals"]) for label in labels],
-                                     [score.signals for score in scores]),
-    }

@@ -1,11 +1,12 @@
-"""Metrics: per-class P/R/F1, macro-F1, escalation F1, calibration error, confusion matrix,
-per-signal P/R (with 95% intervals when samples are pooled), and a plain-text report of them."""
+"""Metrics: per-class P/R/F1, macro-F1, escalation F1 (with a bootstrap interval), calibration
+error, confusion matrix, per-signal P/R (on labelled files, and pooled over samples with 95%
+intervals), and a plain-text report of them."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -168,6 +169,25 @@ def pooled_signal_metrics(
                           for sample, row in rows.items()},
         }
     return out
+
+
+def labelled_signal_metrics(scorer: Scorer, texts: dict[str, str],
+                            labels: list[dict[str, Any]], *, where: str) -> dict[str, object]:
+    """Per-signal P/R of `scorer` on `labels` (id, signals), the texts read from `texts`. A
+    labelled id missing from `texts` is an error: the files changed under the labels."""
+    from classifiers.scoring import TextItem
+
+    missing = [label["id"] for label in labels if label["id"] not in texts]
+    if missing:
+        raise ValueError(f"{len(missing)} labelled items are not in {where} "
+                         f"(first: {missing[0]})")
+    scores = scorer.score([TextItem(id=label["id"], text=texts[label["id"]]) for label in labels])
+    return {
+        "items": len(labels),
+        "with_a_signal": sum(bool(label["signals"]) for label in labels),
+        "per_signal": signal_metrics([tuple(label["signals"]) for label in labels],
+                                     [score.signals for score in scores]),
+    }
 
 
 def evaluate(scorer: Scorer, data: Sequence[LabelledText]) -> dict[str, object]:
