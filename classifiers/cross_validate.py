@@ -30,6 +30,7 @@ from classifiers.designs import DESIGNS
 from classifiers.evaluation import quad_metrics
 from classifiers.training import (
     DEFAULT_DESIGN,
+    check_weighted_sources,
     fit_design,
     quad_probabilities,
     share_above_alert_threshold,
@@ -87,7 +88,7 @@ def cross_validate(training: Sequence[LabelledText], *, design: str, seeds: Sequ
     }
 
 
-def _assignment(text: str) -> tuple[str, int | float]:
+def parse_assignment(text: str) -> tuple[str, int | float]:
     """NAME=NUMBER, the number kept an int where it is written as one (min_df=1 is a count,
     min_df=1.0 a share of documents)."""
     name, _, value = text.partition("=")
@@ -105,9 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=_REPO_ROOT.parent / "shared" / "data")
     parser.add_argument("--design", choices=sorted(DESIGNS), default=DEFAULT_DESIGN)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--weight", type=_assignment, action="append", default=[],
+    parser.add_argument("--weight", type=parse_assignment, action="append", default=[],
                         metavar="SOURCE=W", help="sample weight of a source (repeatable)")
-    parser.add_argument("--set", type=_assignment, action="append", default=[],
+    parser.add_argument("--set", type=parse_assignment, action="append", default=[],
                         metavar="PARAM=X", help="a pipeline parameter (repeatable)")
     args = parser.parse_args(argv)
     if not (args.data / "corpora").is_dir():
@@ -115,10 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     training, _dev = split_news_dev(load_corpora(args.data), seed=0)
     training += archive_weak_labels(args.data)[0]
     sources = {item.source for item in training}
-    unknown = sorted(set(dict(args.weight)) - sources)
-    if unknown:
-        parser.error(f"--weight: no training rows come from {', '.join(unknown)} "
-                     f"(sources: {', '.join(sorted(sources))})")
+    try:
+        check_weighted_sources(dict(args.weight), sources)
+    except ValueError as error:
+        parser.error(f"--weight: {error}")
     result = cross_validate(training, design=args.design, seeds=args.seeds,
                             weights=dict(args.weight), params=dict(args.set))
     print(json.dumps(result))

@@ -166,6 +166,15 @@ def _summary(metrics: dict[str, object]) -> dict[str, object]:
     }
 
 
+def check_weighted_sources(weights: Mapping[str, float] | None, sources: set[str]) -> None:
+    """Refuse (ValueError) a weight for a source no training row comes from: a misspelt source
+    would silently change nothing."""
+    unknown = sorted(set(weights or {}) - sources)
+    if unknown:
+        raise ValueError(f"no training rows come from {', '.join(unknown)} "
+                         f"(sources: {', '.join(sorted(sources))})")
+
+
 def train(
     data_dir: Path | None,
     *,
@@ -174,8 +183,11 @@ def train(
     progress: Progress | None = None,
     design: str = DEFAULT_DESIGN,
     compare_with: Sequence[str] = (),
+    weights: Mapping[str, float] | None = None,
 ) -> tuple[Pipeline, dict[str, object]]:
     """Fit `design` on the corpora's training split plus `extra` (operator labels).
+    `weights` overrides sample weights by source (source_weights); a source with no training
+    rows is refused (check_weighted_sources).
 
     Returns the fitted pipeline and the card content: data sizes and hashes, dev metrics,
     and (for each design in `compare_with`) the same dev metrics for the comparison.
@@ -192,7 +204,8 @@ def train(
     }
     if data_dir is None:
         report("fitting", 0.1)
-        pipeline = fit_design(design, list(extra), seed=seed)
+        check_weighted_sources(weights, {item.source for item in extra})
+        pipeline = fit_design(design, list(extra), seed=seed, weights=weights)
         card["training_size"] = {"operator": len(extra)}
         report("done", 1.0)
         return pipeline, card
@@ -211,16 +224,17 @@ def train(
     sizes: dict[str, int] = {}
     for item in training:
         sizes[item.source] = sizes.get(item.source, 0) + 1
+    check_weighted_sources(weights, set(sizes))
     card["training_size"] = sizes
     card["dev_size"] = {name: len(items) for name, items in dev.items()}
-    card["sample_weights"] = source_weights()
+    card["sample_weights"] = {**source_weights(), **(weights or {})}
 
     designs = [design, *[name for name in compare_with if name != design]]
     comparison: dict[str, object] = {}
     chosen: Pipeline | None = None
     for index, name in enumerate(designs):
         report(f"fitting {name}", 0.05 + 0.9 * index / len(designs))
-        pipeline = fit_design(name, training, seed=seed)
+        pipeline = fit_design(name, training, seed=seed, weights=weights)
         metrics = dev_metrics(pipeline, dev)
         comparison[name] = _summary(metrics)
         if name == design:

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from sklearn.svm import LinearSVC
 
 from classifiers.artifacts import load_model, save_model
-from classifiers.cross_validate import FOLDS, _assignment, cross_validate, folds, main
+from classifiers.cross_validate import FOLDS, cross_validate, folds, main, parse_assignment
 from classifiers.datasets import LabelledText
 from classifiers.designs import DESIGNS, NewsAdaptedSVC, plain_linear_svm
 from classifiers.training import fit_design
@@ -136,12 +136,12 @@ def test_cross_validation_reports_means_and_each_seed() -> None:
 
 
 def test_command_line_settings_keep_ints_and_refuse_nonsense() -> None:
-    assert _assignment("features__word__min_df=1") == ("features__word__min_df", 1)
-    assert isinstance(_assignment("features__word__min_df=1")[1], int)  # a count, not 100%
-    assert _assignment("un=0.3") == ("un", 0.3)
+    assert parse_assignment("features__word__min_df=1") == ("features__word__min_df", 1)
+    assert isinstance(parse_assignment("features__word__min_df=1")[1], int)  # a count, not 100%
+    assert parse_assignment("un=0.3") == ("un", 0.3)
     for bad in ("un", "un=", "un=abc", "=2", "un=True", "un=[1]"):
         with pytest.raises(argparse.ArgumentTypeError):
-            _assignment(bad)
+            parse_assignment(bad)
 
 
 def test_a_weight_for_a_source_with_no_rows_is_refused(

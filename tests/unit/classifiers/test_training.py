@@ -126,9 +126,33 @@ def test_operator_labels_correct_what_the_model_got_wrong(
     before = {s.id: s.escalation for s in scorer.score(alike + war)}
     assert min(before[item.id] for item in alike) > 0.35, "the mistake this test corrects"
 
-    model, card = train(shared_data_dir, extra=labelled, seed=0)
+    # archive_calm weighs 1 by default: naming it changes nothing but what the card records.
+    model, card = train(shared_data_dir, extra=labelled, seed=0, weights={"archive_calm": 1.0})
     assert card["training_size"]["operator"] == len(labelled)  # type: ignore[index]
+    assert card["sample_weights"]["archive_calm"] == 1.0  # type: ignore[index]
     after = {s.id: s.escalation for s in Scorer(model, version="retrained").score(alike + war)}
     assert max(after[item.id] for item in alike) < 0.2
     for item in war:
         assert after[item.id] > 0.7 and abs(after[item.id] - before[item.id]) < 0.05
+
+
+def test_source_weights_can_be_set_for_a_build(shared_data_dir: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from classifiers.build_default import main
+
+    extra = load_corpora(shared_data_dir).conflibert[:400]
+    items = [TextItem(id=str(i), text=item.text) for i, item in enumerate(extra[:40])]
+    shipped_weights, _ = train(None, extra=extra, seed=3)
+    lighter, _ = train(None, extra=extra, seed=3, weights={"conflibert": 0.5})
+    assert (Scorer(shipped_weights, version="a").score(items)
+            != Scorer(lighter, version="a").score(items))
+    with pytest.raises(ValueError, match="no training rows come from archive_clam"):
+        train(None, extra=extra, seed=3, weights={"archive_clam": 1.5})
+    # The build command: a misspelt source stops it before anything is written.
+    out = tmp_path / "models"
+    code = main(["--data", str(shared_data_dir), "--out", str(out), "--no-compare",
+                 "--weight", "archive_clam=1.5"])
+    assert code == 2 and not out.exists()
+    assert "no training rows come from archive_clam" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # a refresh does not train: a weight would do nothing
+        main(["--data", str(shared_data_dir), "--refresh-card", "--weight", "un=1"])
