@@ -6,7 +6,7 @@ register the result in a second short transaction. Promotion is a separate, expl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -41,10 +41,13 @@ def train_candidate(
     now: datetime,
     seed: int = 0,
     progress: Callable[[str, float], None] | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> ModelVersion:
+    """Train on the corpora plus the operator labels in the database (source weights as
+    training.source_weights unless `weights` says otherwise) and register the candidate."""
     with session_scope(engine) as session:
         extra = operator_labels(session)
-    model, card = train(data_dir, extra=extra, seed=seed, progress=progress)
+    model, card = train(data_dir, extra=extra, seed=seed, progress=progress, weights=weights)
     version = "cw-" + now.strftime("%Y%m%dT%H%M%SZ")
     card = {**card, "operator_labels": len(extra)}
     path, sha256 = save_model(model, model_dir, version=version, card=card)

@@ -150,15 +150,21 @@ def test_train_without_the_news_archive_warns_and_registers_a_candidate(  # type
     data = tmp_path / "data"
     data.mkdir()
     (data / "corpora").symlink_to(corpora)  # the corpora, but no archive beside them
-    trained = run("train", "--data", str(data))
+    # Without the archive there are no archive_calm rows to weigh: refused, nothing registered.
+    refused = run("train", "--data", str(data), "--weight", "archive_calm=1.5")
+    assert refused.exit_code == 2
+    assert "--weight: no training rows come from archive_calm" in refused.output
+    assert run("train", "--data", str(data), "--weight", "un=lots").exit_code == 2
+    trained = run("train", "--data", str(data), "--weight", "ag_calm=2")
     assert trained.exit_code == 0, trained.output
     assert "training without the archive's weak labels" in trained.output
     version = trained.output.split("registered ")[1].split()[0]
     listed = run("models", "list")
-    assert version in listed.output
+    assert version in listed.output and listed.output.count("cw-") == 1, "one candidate only"
     card = json.loads(next((tmp_path / "models").glob(f"*{version}*.card.json")).read_text())
     assert "absent" in card["weak_labels"]["archive"] and "archive_calm" not in card[
         "training_size"]
+    assert card["sample_weights"]["ag_calm"] == 2  # the weight reached training
 
 
 def test_evaluate_reports_the_figures_and_refuses_bad_files(  # type: ignore[no-untyped-def]
