@@ -36,7 +36,13 @@ from classifiers.model_card import (
     signal_sample_metrics,
 )
 from classifiers.scoring import Scorer
-from classifiers.training import DEFAULT_DESIGN, dev_metrics, split_news_dev, train
+from classifiers.training import (
+    DEFAULT_DESIGN,
+    dev_metrics,
+    source_weights,
+    split_news_dev,
+    train,
+)
 from classifiers.unrelated_news import unrelated_share
 from classifiers.weak_labels import stale_held_out
 
@@ -448,12 +454,27 @@ def _document(card: dict[str, object], scorer: Scorer, data_dir: Path, *, design
     card.pop("archive_disasters", None)  # the keyword-picked measure it replaces
     card["unrelated_news"] = unrelated_share(scorer, data_dir)
     card["unrelated_news_method"] = UNRELATED_METHOD
-    card["notes"] = LIMITATIONS
+    caveat = setting_caveat(design, card.get("sample_weights"))
+    card["notes"] = LIMITATIONS if caveat is None else [caveat, *LIMITATIONS]
     card["hyperparameter_search"] = HYPERPARAMETER_SEARCH
     card["signal_heldout_history"] = HELDOUT_HISTORY
     if design == DEFAULT_DESIGN:
         card["design_choice"] = DESIGN_CHOICE
     card["performance"] = PERFORMANCE
+
+
+def setting_caveat(design: str, weights: object) -> str | None:
+    """None for the shipped setting; otherwise a first note saying that the hand-written notes
+    below describe the shipped model and quote its figures, not this one's (an operator who
+    builds with --design or --weight must not read 2026.12.1's figures as their model's)."""
+    shipped = source_weights()
+    if design == DEFAULT_DESIGN and weights == shipped:
+        return None
+    return (f"This model was built with design {design} and sample weights "
+            f"{json.dumps(weights, sort_keys=True)}, not the shipped setting (design "
+            f"{DEFAULT_DESIGN}, sample weights {json.dumps(shipped, sort_keys=True)}). The notes "
+            f"below were written for the shipped model {DEFAULT_MODEL_VERSION} and quote its "
+            "figures; this model's own figures are the tables above.")
 
 
 class StaleHeldOut(ValueError):

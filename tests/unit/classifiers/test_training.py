@@ -156,3 +156,15 @@ def test_source_weights_can_be_set_for_a_build(shared_data_dir: Path, tmp_path: 
     assert "no training rows come from archive_clam" in capsys.readouterr().err
     with pytest.raises(SystemExit):  # a refresh does not train: a weight would do nothing
         main(["--data", str(shared_data_dir), "--refresh-card", "--weight", "un=1"])
+
+
+def test_a_card_built_another_way_says_its_notes_describe_the_shipped_model() -> None:
+    from classifiers.build_default import setting_caveat
+    from classifiers.training import DEFAULT_DESIGN, source_weights
+
+    assert setting_caveat(DEFAULT_DESIGN, source_weights()) is None
+    calmer = setting_caveat(DEFAULT_DESIGN, {**source_weights(), "archive_calm": 1.5})
+    assert calmer is not None and '"archive_calm": 1.5' in calmer
+    assert "quote its figures" in calmer
+    other_design = setting_caveat("tfidf_word_svm", source_weights())
+    assert other_design is not None and "design tfidf_word_svm and" in other_design
