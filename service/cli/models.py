@@ -21,6 +21,8 @@ from classifiers.training import read_labelled_jsonl
 from service.cli.common import fail, friendly_errors, migrated_engine, settings
 from service.clock import utcnow
 from service.db import session_scope
+from service.models import ModelVersion
+from service.ops import labelling as label_ops
 from service.ops import models as model_ops
 from service.ops.training import train_candidate
 
@@ -115,6 +117,9 @@ def train(
                    "weak labels, so disaster and crime news will score higher (MODEL_CARD.md)",
                    err=True)
     with migrated_engine(s) as engine, Progress() as bar:
+        # The model the service would use is registered first (as at its start), so the
+        # candidate is compared with it and a promotion can be rolled back to it.
+        model_ops.ActiveModel(engine, fallback_path=s.model_path).refresh(now=utcnow())
         task = bar.add_task("training", total=1.0)
 
         def progress(stage: str, fraction: float) -> None:
@@ -137,12 +142,29 @@ def train(
             if promote:
                 model_ops.promote(session, row.version, now=utcnow())
     typer.echo(f"registered {row.version} at {row.path}")
-    typer.echo(f"candidate metrics: {json.dumps(row.metrics, default=str)[:2000]}")
-    if active is not None:
-        typer.echo(
-            f"active model {active.version}: {json.dumps(active.metrics, default=str)[:2000]}"
-        )
+    typer.echo(comparison_table(active, row))
     typer.echo("promoted" if promote else f"promote with: ceasewatch models promote {row.version}")
+
+
+def comparison_table(active: ModelVersion | None, candidate: ModelVersion) -> str:
+    """The dashboard's candidate-beside-active comparison, as text."""
+    comparison = label_ops.compare(active, candidate)
+
+    def cell(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    width = max(len(row.label) for row in comparison["rows"]) + 2
+    lines = [f"{'held-out figure':<{width}}{'active':>10}{'candidate':>11}"]
+    for row in comparison["rows"]:
+        better = {True: "  better", False: "  worse", None: ""}[row.candidate_better]
+        lines.append(f"{row.label:<{width}}{cell(row.active):>10}{cell(row.candidate):>11}{better}")
+    lines.append(f"active: {active.version if active else 'none'}; "
+                 + ("same held-out news, so the figures compare directly"
+                    if comparison["same_split"] else "different held-out data: compare with care"))
+    if comparison["candidate_weights"] != comparison["active_weights"]:
+        lines.append(f"sample weights: candidate {json.dumps(comparison['candidate_weights'])}, "
+                     f"active {json.dumps(comparison['active_weights'])}")
+    return "\n".join(lines)
 
 
 @friendly_errors

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from classifiers.training import CALMER_WEIGHTS
 from classifiers.vocabulary import SIGNALS_DEESCALATION, SIGNALS_ESCALATION
 from service.api.deps import AppContext, ContextDep, SessionDep
 from service.clock import utcnow
@@ -198,6 +199,7 @@ def retrain(
     session: SessionDep,
     ctx: ContextDep,
     csrf: Annotated[str, Form()] = "",
+    calmer: Annotated[bool, Form()] = False,
 ) -> Response:
     who = _operator_posting(request, session, ctx, csrf)
     if isinstance(who, Response):
@@ -205,7 +207,11 @@ def retrain(
     settings = ctx.settings
     try:
         trainer(request).start(
-            ctx.engine, data_dir=settings.data_dir, model_dir=settings.model_dir, now=utcnow()
+            ctx.engine,
+            data_dir=settings.data_dir,
+            model_dir=settings.model_dir,
+            now=utcnow(),
+            weights=CALMER_WEIGHTS if calmer else None,
         )
     except (InputError, Conflict) as exc:
         return _page(request, session, ctx, who, error=str(exc), status_code=409)

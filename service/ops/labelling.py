@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from classifiers.artifacts import card_path
+from classifiers.unrelated_news import MEASURED_TOPICS
 from classifiers.vocabulary import QUAD_CLASSES
 from service.models import Article, ArticleScore, Label, ModelVersion
 from service.ops.errors import Conflict, InputError, NotFound
@@ -169,7 +170,14 @@ class Trainer:
         self.last: TrainingRun | None = None
 
     def start(
-        self, engine: Engine, *, data_dir: Path, model_dir: Path, now: datetime, seed: int = 0
+        self,
+        engine: Engine,
+        *,
+        data_dir: Path,
+        model_dir: Path,
+        now: datetime,
+        seed: int = 0,
+        weights: Mapping[str, float] | None = None,
     ) -> TrainingRun:
         missing = corpora_missing(data_dir)
         if missing:
@@ -180,7 +188,7 @@ class Trainer:
             run = self.last = TrainingRun(started_at=now)
             self._thread = threading.Thread(
                 target=self._run,
-                args=(run, engine, data_dir, model_dir, seed),
+                args=(run, engine, data_dir, model_dir, seed, weights),
                 name="ceasewatch-train",
                 daemon=True,  # a stopping server does not wait for a candidate nobody promoted
             )
@@ -188,12 +196,23 @@ class Trainer:
         return run
 
     def _run(
-        self, run: TrainingRun, engine: Engine, data_dir: Path, model_dir: Path, seed: int
+        self,
+        run: TrainingRun,
+        engine: Engine,
+        data_dir: Path,
+        model_dir: Path,
+        seed: int,
+        weights: Mapping[str, float] | None,
     ) -> None:
         started = time.monotonic()
         try:
             row = train_candidate(
-                engine, data_dir=data_dir, model_dir=model_dir, now=run.started_at, seed=seed
+                engine,
+                data_dir=data_dir,
+                model_dir=model_dir,
+                now=run.started_at,
+                seed=seed,
+                weights=weights,
             )
             run.version = row.version
         except Exception as exc:  # shown on the page; the thread must not die silently
@@ -241,6 +260,8 @@ SUMMARY: tuple[tuple[str, str, bool], ...] = (
     ("all_news_escalation_f1", "Escalation F1, all held-out text", True),
     ("all_news_escalation_ece", "Escalation calibration error", False),
     ("unrelated_share_above_threshold", "Unrelated news above the alert line", False),
+    ("disaster_share_above_threshold", "Disaster news above the alert line", False),
+    ("crime_share_above_threshold", "Crime news above the alert line", False),
 )
 
 
@@ -259,7 +280,14 @@ def model_card(row: ModelVersion) -> dict[str, Any]:
 def summary(card: Mapping[str, Any]) -> dict[str, float]:
     comparison = card.get("comparison")
     chosen = comparison.get(card.get("design")) if isinstance(comparison, dict) else None
-    source = chosen if isinstance(chosen, dict) else card
+    source = dict(chosen if isinstance(chosen, dict) else card)
+    # Our annotated disaster and crime stories (classifiers.unrelated_news), measured by the
+    # build and by train_candidate alike.
+    unrelated = card.get("unrelated_news")
+    for topic in MEASURED_TOPICS:
+        measured = unrelated.get(topic) if isinstance(unrelated, dict) else None
+        if isinstance(measured, dict):
+            source[f"{topic}_share_above_threshold"] = measured.get("share_above_threshold")
     return {k: float(source[k]) for k, _, _ in SUMMARY if isinstance(source.get(k), int | float)}
 
 
@@ -281,5 +309,8 @@ def compare(active: ModelVersion | None, candidate: ModelVersion) -> dict[str, A
         # dev figures hardly show it, but disaster and crime news scores higher again.
         "weak_labels_missing": isinstance(weak, dict) and "held_out_sha256" not in weak,
         "candidate_labels": cand_card.get("operator_labels"),
+        # Shown when they differ, e.g. a candidate trained for fewer crime and disaster alerts.
+        "candidate_weights": cand_card.get("sample_weights"),
+        "active_weights": act_card.get("sample_weights"),
         "active_labels": act_card.get("operator_labels", 0 if act_card else None),
     }

@@ -15,7 +15,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from classifiers.artifacts import save_model
+from classifiers.scoring import Scorer
 from classifiers.training import LabelledText, train
+from classifiers.unrelated_news import unrelated_share
 from service.db import session_scope
 from service.models import Article, Label, ModelVersion
 from service.ops.models import register
@@ -50,6 +52,9 @@ def train_candidate(
     model, card = train(data_dir, extra=extra, seed=seed, progress=progress, weights=weights)
     version = "cw-" + now.strftime("%Y%m%dT%H%M%SZ")
     card = {**card, "operator_labels": len(extra)}
+    if data_dir is not None:  # disaster and crime news above the alert line, as in the
+        # shipped model's card, so the dashboard can set the candidate beside it
+        card["unrelated_news"] = unrelated_share(Scorer(model, version=version), data_dir)
     path, sha256 = save_model(model, model_dir, version=version, card=card)
     metrics: dict[str, Any] = dict(card.get("metrics", card))  # type: ignore[call-overload]
     with session_scope(engine) as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -159,6 +160,12 @@ def test_train_without_the_news_archive_warns_and_registers_a_candidate(  # type
     assert trained.exit_code == 0, trained.output
     assert "training without the archive's weak labels" in trained.output
     version = trained.output.split("registered ")[1].split()[0]
+    # Beside the active (shipped) model, figure by figure, as the dashboard shows it.
+    assert re.search(r"QuadClass macro-F1, held-out news +0\.\d{3} +0\.\d{3}", trained.output)
+    assert re.search(r"Crime news above the alert line +0\.\d{3} +- *\n", trained.output), (
+        "no archive here: the candidate's crime stories cannot be measured")
+    assert 'sample weights: candidate {"conflibert": 15.0, "operator": 15.0, "un": 0.3, ' \
+        '"ag_calm": 2}, active {"conflibert": 15.0, "operator": 15.0, "un": 0.3}' in trained.output
     listed = run("models", "list")
     assert version in listed.output and listed.output.count("cw-") == 1, "one candidate only"
     card = json.loads(next((tmp_path / "models").glob(f"*{version}*.card.json")).read_text())

@@ -228,6 +228,12 @@ def test_retrain_compare_and_promote(client_with_corpora: TestClient, engine: En
     figures = re.findall(r'<td class="num[^"]*">([0-9.]+)', table)
     assert len(figures) >= 10, "active and candidate figures side by side"
     assert "QuadClass macro-F1, held-out news" in table
+    # Our annotated disaster and crime stories, measured for the shipped card and the candidate.
+    for topic in ("Disaster", "Crime"):
+        assert re.search(rf"{topic} news above the alert line.*?</td>"
+                         r'\s*<td class="num">0\.\d{3}</td>\s*<td class="num">0\.\d{3}</td>',
+                         table, re.S), topic
+    assert 'id="weights"' not in page, "default weights, as the active model's"
     assert re.search(r"Operator labels learned from</td><td[^>]*>0</td><td[^>]*>1</td>", table)
     assert "same held-out news" in page, "same corpora and seed: the figures are comparable"
     assert "without the news archive's weak labels" not in page  # the archive is there
@@ -246,6 +252,29 @@ def test_retrain_compare_and_promote(client_with_corpora: TestClient, engine: En
     bogus = client.post("/label/promote", data={"csrf": token, "version": "cw-nope"})
     assert bogus.status_code == 422 and "no model version" in bogus.text
 
+    # "Fewer crime and disaster alerts": trained with the archive's calm stories weighed more,
+    # and the comparison says how it was trained.
+    time.sleep(1)  # candidate versions are named by the second
+    calmer = client.post("/label/retrain", data={"csrf": token, "calmer": "true"})
+    assert calmer.status_code == 200
+    trainer = client.app.state.trainer  # type: ignore[attr-defined]
+    trainer.wait(180)
+    page = client.get("/label").text
+    assert 'id="training-failed"' not in page, page
+    second = re.findall(r"Candidate (cw-[0-9TZ]+)", page)[0]
+    assert second != version
+    assert '"archive_calm": 1.5' in page.split('id="weights"')[1].split("</p>")[0]
+    with session_scope(engine) as session:
+        rows = {v.version: v.metrics for v in model_ops.list_versions(session)}
+    assert rows[second]["sample_weights"]["archive_calm"] == 1.5
+
+    def alarms(name: str) -> int:
+        unrelated = rows[name]["unrelated_news"]
+        return int(unrelated["disaster"]["above_threshold"] + unrelated["crime"]["above_threshold"])
+
+    # The weights reached training: fewer of our annotated disaster and crime stories alarm
+    # (8 of 179 -> 6 when measured).
+    assert alarms(second) < alarms(version)
 
 def test_a_candidate_without_the_archive_weak_labels_is_flagged() -> None:
     # A data folder without the news archive trains without its weak labels; the dev figures
