@@ -20,7 +20,7 @@ from sklearn.pipeline import Pipeline
 
 from classifiers.scoring import Scorer
 
-DEFAULT_MODEL_VERSION = "2026.12.1"
+DEFAULT_MODEL_VERSION = "2026.12.2"
 ARTIFACT_PREFIX = "ceasewatch-"
 _ZIP_MAGIC = b"PK\x03\x04"
 _PICKLE_MAGIC = b"\x80"
@@ -54,6 +54,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.linear_model._stochastic_gradient.SGDClassifier",
     "sklearn.svm._classes.LinearSVC",
     "sklearn.calibration.CalibratedClassifierCV",
+    "classifiers.designs.SharpenedCalibratedClassifierCV",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.isotonic.IsotonicRegression",

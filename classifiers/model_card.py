@@ -133,6 +133,26 @@ def _signal_table(per_signal: dict[str, dict[str, object]]) -> list[str]:
     return _table(rows)
 
 
+def _reliability_table(metrics: object) -> list[str]:
+    """What "calibrated" means, shown: on all held-out news, per score bin, how many items
+    scored there and how many of them truly were (de-)escalation."""
+    if not isinstance(metrics, dict) or "escalation_reliability" not in metrics:
+        return []
+    columns = [{row["from"]: row for row in metrics[key]}
+               for key in ("escalation_reliability", "deescalation_reliability")]
+    rows = [["score bin", "escalation: items", "mean score", "share truly escalation",
+             "de-escalation: items", "mean score", "share truly de-escalation"]]
+    for low in sorted(set(columns[0]) | set(columns[1])):
+        cells = [f"{low:.1f}-{(columns[0].get(low) or columns[1][low])['to']:.1f}"]
+        for column in columns:
+            row = column.get(low)
+            cells += ([str(row["items"]), f"{row['mean_score']:.3f}", f"{row['observed']:.3f}"]
+                      if row else ["0", "-", "-"])
+        rows.append(cells)
+    return [f"Calibration on all held-out news ({metrics.get('n')} items; a score of 0.8 "
+            "should be right about 80% of the time):", "", *_table(rows), ""]
+
+
 def render_model_card(card: dict[str, object]) -> str:
     """MODEL_CARD.md from the card json (figures are copied, not recomputed)."""
     lines = [
@@ -146,11 +166,13 @@ def render_model_card(card: dict[str, object]) -> str:
         "",
         f"Design: `{card.get('design')}` (see classifiers/designs.py). `escalation` is "
         "P(verbal_conflict) + P(material_conflict), `deescalation` is P(verbal_cooperation) + "
-        "P(material_cooperation), from sigmoid-calibrated QuadClass probabilities. Signals are "
-        "phrase patterns with negation and modality handling, scaled by the model's direction "
-        "probability (classifiers/signals.py). Explanations: word TF-IDF value x (mean "
-        "conflict-class coefficient - mean other-class coefficient), terms made only of function "
-        "words left out.",
+        "P(material_cooperation), from sigmoid-calibrated QuadClass probabilities"
+        + (f" sharpened by temperature {card['temperature']} (p ** (1 / T), renormalised; "
+           "classifiers/designs.py)" if card.get("temperature", 1.0) != 1.0 else "")
+        + ". Signals are phrase patterns with negation and modality handling, scaled by the "
+        "model's direction probability before sharpening (classifiers/signals.py). "
+        "Explanations: word TF-IDF value x (mean conflict-class coefficient - mean other-class "
+        "coefficient), terms made only of function words left out.",
         "",
         "## Training data (never copied into this repository)",
         "",
@@ -191,6 +213,7 @@ def render_model_card(card: dict[str, object]) -> str:
                 "macro-F1",
                 "escalation F1 (95% interval)",
                 "escalation ECE",
+                "de-escalation ECE",
                 "share >= 0.5 escalation",
             ]
         ]
@@ -204,10 +227,12 @@ def render_model_card(card: dict[str, object]) -> str:
                         f" ({span(metrics['escalation_f1_95'])})"
                         if metrics.get("escalation_f1_95") else ""),
                     str(metrics["escalation_ece"]),
+                    str(metrics.get("deescalation_ece", "-")),
                     str(metrics["share_above_alert_threshold"]),
                 ]
             )
         lines += [*_table(rows), ""]
+        lines += _reliability_table(dev.get("all_news"))
         conflibert = dev.get("conflibert", {})
         if isinstance(conflibert, dict) and "per_class" in conflibert:
             rows = [["class (ConfliBERT dev)", "precision", "recall", "f1", "support"]]

@@ -18,6 +18,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.pipeline import Pipeline
 
 from classifiers.datasets import CONFLICT_CLASSES, COOPERATION_CLASSES
+from classifiers.designs import SharpenedCalibratedClassifierCV, sharpen
 from classifiers.fast_features import WordTfidf, supports
 from classifiers.gazetteer import countries_in_texts
 from classifiers.signals import SIGNALS, combine_with_model, pattern_evidence
@@ -151,11 +152,22 @@ class Scorer:
         return self.pipeline.named_steps["features"].transform(list(texts))
 
     def quad_probabilities(self, texts: Sequence[str]) -> NDArray[np.float64]:
-        return self._quad_from_features(self.features(texts))
+        return self._quad_from_features(self.features(texts))[1]
 
-    def _quad_from_features(self, features: object) -> NDArray[np.float64]:
-        proba = self.pipeline.named_steps["classifier"].predict_proba(features)
-        return np.asarray(proba[:, self._order], dtype=np.float64)
+    def _quad_from_features(
+        self, features: object
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """(calibrated, reported) QuadClass probabilities, columns in QUAD_CLASSES order: the
+        reported ones are sharpened where the model says so (designs.SHARPEN_TEMPERATURE); the
+        signals are scaled by the calibrated ones, which their floors were tuned on."""
+        classifier = self.pipeline.named_steps["classifier"]
+        if isinstance(classifier, SharpenedCalibratedClassifierCV):
+            calibrated = classifier.calibrated_proba(features)
+            reported = sharpen(calibrated, classifier.temperature)
+        else:
+            calibrated = reported = classifier.predict_proba(features)
+        return (np.asarray(calibrated[:, self._order], dtype=np.float64),
+                np.asarray(reported[:, self._order], dtype=np.float64))
 
     def _explanations(self, features: object) -> list[list[tuple[str, float]]]:
         """Top terms per row by |tfidf x escalation weight|, in one vectorised sort."""
@@ -186,18 +198,19 @@ class Scorer:
             return []
         texts = [item.full_text() for item in items]
         features = self.features(texts)
-        quad = self._quad_from_features(features)
+        calibrated, quad = self._quad_from_features(features)
         escalation = quad[:, self._conflict].sum(axis=1)
         deescalation = quad[:, self._cooperation].sum(axis=1)
         evidence = pattern_evidence(texts)
-        relevance = 1.0 - quad[:, QUAD_CLASSES.index("neutral")]
+        relevance = 1.0 - calibrated[:, QUAD_CLASSES.index("neutral")]
         explanations = self._explanations(features)
         countries = countries_in_texts(texts)
         # Column lists, then one short-lived tuple per item: a list per item held until the
         # end would survive into the oldest garbage-collector generation, and a batch's worth
         # of those makes the collector walk the whole heap (it cost as much as the signals).
         quad_rows = zip(*np.round(quad, _DIGITS).T.tolist(), strict=True)
-        signal_columns = combine_with_model(evidence, relevance, escalation).T.tolist()
+        signal_columns = combine_with_model(
+            evidence, relevance, calibrated[:, self._conflict].sum(axis=1)).T.tolist()
         signal_rows = zip(*signal_columns, strict=True)
         escalation_list = np.round(escalation, _DIGITS).tolist()
         deescalation_list = np.round(deescalation, _DIGITS).tolist()

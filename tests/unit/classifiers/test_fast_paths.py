@@ -130,12 +130,14 @@ def _old_countries_in(text: str) -> list[str]:
 def _old_score(scorer: Scorer, items: list[TextItem]) -> list[Score]:
     texts = [item.full_text() for item in items]
     features = scorer.pipeline.named_steps["features"].transform(texts)  # scikit-learn's own
-    quad = scorer._quad_from_features(features)
+    calibrated, quad = scorer._quad_from_features(features)
     escalation = quad[:, scorer._conflict].sum(axis=1)
     deescalation = quad[:, scorer._cooperation].sum(axis=1)
     evidence = np.array([_old_pattern_scores(text) for text in texts])
-    relevance = 1.0 - quad[:, QUAD_CLASSES.index("neutral")]
-    signal_rows = signals.combine_with_model(evidence, relevance, escalation).tolist()
+    # Signals are scaled by the probabilities before sharpening.
+    relevance = 1.0 - calibrated[:, QUAD_CLASSES.index("neutral")]
+    signal_rows = signals.combine_with_model(
+        evidence, relevance, calibrated[:, scorer._conflict].sum(axis=1)).tolist()
     explanations = scorer._explanations(features)
     quad_rows = np.round(quad, 4).tolist()
     escalation_list = np.round(escalation, 4).tolist()

@@ -458,3 +458,34 @@ def test_round_10_rockets_at_an_israeli_town_cross_the_border(scorer: Scorer) ->
     texts = ["Militants fired a rocket at an Israeli town, wounding two children.",
              "A rocket attack on an Israeli border town killed two people."]
     assert _above(scorer, texts, "cross_border_attack") == texts
+
+
+def test_reported_probabilities_are_sharpened_and_signals_are_not(scorer: Scorer) -> None:
+    import numpy as np
+
+    from classifiers.designs import SharpenedCalibratedClassifierCV, sharpen
+    from classifiers.signals import combine_with_model, pattern_evidence
+
+    classifier = scorer.pipeline.named_steps["classifier"]
+    assert isinstance(classifier, SharpenedCalibratedClassifierCV)
+    assert 0 < classifier.temperature < 1
+    texts = ["Heavy fighting near Bakhmut as troops shell the town.",
+             "The envoys met again and praised the constructive talks.",
+             "Rebels clashed with the army, officials said."]
+    features = scorer.features(texts)
+    calibrated = classifier.calibrated_proba(features)
+    sharpened = classifier.predict_proba(features)
+    assert np.allclose(sharpened, sharpen(calibrated, classifier.temperature))
+    assert (sharpened.argmax(axis=1) == calibrated.argmax(axis=1)).all()  # rankings kept
+    assert (sharpened.max(axis=1) > calibrated.max(axis=1)).all()  # away from the middle
+    scores = scorer.score([TextItem(id=str(i), text=text) for i, text in enumerate(texts)])
+    order = [list(classifier.classes_).index(name) for name in QUAD_CLASSES]
+    conflict = [QUAD_CLASSES.index("verbal_conflict"), QUAD_CLASSES.index("material_conflict")]
+    for score, row in zip(scores, sharpened[:, order], strict=True):
+        assert abs(score.escalation - row[conflict].sum()) < 1e-3
+    # Signals are scaled by the probabilities before sharpening (their floors were tuned there).
+    before = calibrated[:, order]
+    expected = combine_with_model(pattern_evidence(texts), 1.0 - before[:, 0],
+                                  before[:, conflict].sum(axis=1))
+    for score, row in zip(scores, expected, strict=True):
+        assert list(score.signals.values()) == row.tolist()
