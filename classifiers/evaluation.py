@@ -248,21 +248,30 @@ def span(bounds: object) -> str:
     return "-"
 
 
-def _reliability_lines(quad: Mapping[str, Any]) -> list[str]:
-    """Both reliability tables side by side, a row per score bin: items, mean score -> share
-    truly (de-)escalation."""
+Bin = Mapping[str, Any]
+
+
+def paired_reliability(quad: Mapping[str, Any]) -> list[tuple[str, Bin | None, Bin | None]]:
+    """The escalation and de-escalation reliability tables joined by score bin: ("0.8-0.9",
+    escalation row, de-escalation row), a row None where no item scored in that bin."""
     columns = [{row["from"]: row for row in quad[key]}
                for key in ("escalation_reliability", "deescalation_reliability")]
+    joined = []
+    for low in sorted(set(columns[0]) | set(columns[1])):
+        escalation, deescalation = columns[0].get(low), columns[1].get(low)
+        high = (escalation or deescalation or {})["to"]
+        joined.append((f"{low:.1f}-{high:.1f}", escalation, deescalation))
+    return joined
+
+
+def _reliability_lines(quad: Mapping[str, Any]) -> list[str]:
+    """Both reliability tables side by side: items, mean score -> share truly so."""
     lines = ["calibration by score bin (items: mean score -> share truly so):",
              f"  {'bin':<10}{'escalation':<26}de-escalation"]
-    for low in sorted(set(columns[0]) | set(columns[1])):
-        cells = []
-        for column in columns:
-            row = column.get(low)
-            cells.append(f"{row['items']:>5}: {row['mean_score']:.2f} -> {row['observed']:.2f}"
-                         if row else "")
-        high = (columns[0].get(low) or columns[1][low])["to"]
-        lines.append(f"  {f'{low:.1f}-{high:.1f}':<10}{cells[0]:<26}{cells[1]}".rstrip())
+    for label, *rows in paired_reliability(quad):
+        cells = [f"{row['items']:>5}: {row['mean_score']:.2f} -> {row['observed']:.2f}"
+                 if row else "" for row in rows]
+        lines.append(f"  {label:<10}{cells[0]:<26}{cells[1]}".rstrip())
     return lines
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from classifiers.datasets import clean_text, load_corpora
 from classifiers.evaluation import (
     SIGNAL_THRESHOLD,
+    paired_reliability,
     pooled_signal_metrics,
     signal_metrics,
     span,
@@ -138,14 +139,11 @@ def _reliability_table(metrics: object) -> list[str]:
     scored there and how many of them truly were (de-)escalation."""
     if not isinstance(metrics, dict) or "escalation_reliability" not in metrics:
         return []
-    columns = [{row["from"]: row for row in metrics[key]}
-               for key in ("escalation_reliability", "deescalation_reliability")]
     rows = [["score bin", "escalation: items", "mean score", "share truly escalation",
              "de-escalation: items", "mean score", "share truly de-escalation"]]
-    for low in sorted(set(columns[0]) | set(columns[1])):
-        cells = [f"{low:.1f}-{(columns[0].get(low) or columns[1][low])['to']:.1f}"]
-        for column in columns:
-            row = column.get(low)
+    for label, *pair in paired_reliability(metrics):
+        cells = [label]
+        for row in pair:
             cells += ([str(row["items"]), f"{row['mean_score']:.3f}", f"{row['observed']:.3f}"]
                       if row else ["0", "-", "-"])
         rows.append(cells)
