@@ -6,12 +6,13 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import TextIO
 
 import typer
 
-from classifiers.artifacts import load_model
+from classifiers.artifacts import ModelLoadError, load_model
 from classifiers.cross_validate import parse_assignment
 from classifiers.evaluation import evaluate as evaluate_model
 from classifiers.evaluation import format_report
@@ -118,8 +119,10 @@ def train(
                    err=True)
     with migrated_engine(s) as engine, Progress() as bar:
         # The model the service would use is registered first (as at its start), so the
-        # candidate is compared with it and a promotion can be rolled back to it.
-        model_ops.ActiveModel(engine, fallback_path=s.model_path).refresh(now=utcnow())
+        # candidate is compared with it and a promotion can be rolled back to it. Registering
+        # needs no warmed-up scorer; a model that cannot load only leaves nothing to compare.
+        with suppress(ModelLoadError), session_scope(engine) as session:
+            model_ops.ensure_default(session, now=utcnow(), model_path=s.model_path)
         task = bar.add_task("training", total=1.0)
 
         def progress(stage: str, fraction: float) -> None:
