@@ -93,12 +93,12 @@ def get_watch(slug: Slug, session: SessionDep, _: Viewer) -> WatchOut:
 def patch_watch(slug: Slug, body: WatchPatch, session: SessionDep, _: Operator) -> WatchOut:
     """Changes the fields given; thresholds are checked together with the unchanged ones."""
     changes = body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
-    return watch_out(session, watch_ops.update_watch(session, slug, changes))
+    return watch_out(session, watch_ops.update_watch(session, slug, changes, now=utcnow()))
 
 
 @router.delete("/watches/{slug}", status_code=204, responses=problems(*AUTH, 404, 422))
 def delete_watch(slug: OtherSlug, session: SessionDep, _: Operator) -> Response:
-    session.delete(watch_ops.get_watch(session, slug))
+    watch_ops.delete_watch(session, slug, now=utcnow())
     return Response(status_code=204)
 
 

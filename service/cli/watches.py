@@ -76,7 +76,7 @@ def delete(slug: str) -> None:
     """Delete a watch with its attributions and alerts."""
     s = settings()
     with migrated_engine(s) as engine, session_scope(engine) as session:
-        session.delete(watch_ops.get_watch(session, slug))
+        watch_ops.delete_watch(session, slug, now=utcnow())
     typer.echo(f"watch {slug} deleted")
 
 
@@ -86,7 +86,7 @@ def disable(slug: str) -> None:
     """Stop attributing articles to a watch and evaluating its alerts."""
     s = settings()
     with migrated_engine(s) as engine, session_scope(engine) as session:
-        watch_ops.get_watch(session, slug).enabled = False
+        watch_ops.disable_watch(session, slug, now=utcnow())
     typer.echo(f"watch {slug} disabled")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -161,17 +161,28 @@ def ingest_entries(
         NewStory(i, row["title"], row["summary"], row["published_at"])
         for i, row in zip(new_ids, new_rows, strict=True)
     ]
+    # A further outlet can be what corroborates a critical alert: the watches its stories
+    # belong to are evaluated in this transaction too, not at the next scheduled evaluation.
+    corroborated = watch_store.watches_of_articles(session, grown)
     if scorer is not None and stories:
         scores = score_articles(session, stories, scorer=scorer, now=now)
-        attribute_and_evaluate(session, stories, scores, now=now)
+        attribute_and_evaluate(session, stories, scores, now=now, also=corroborated)
+    elif corroborated:
+        evaluate_watches(session, corroborated, now=now)
     return stories
 
 
 def attribute_and_evaluate(
-    session: Session, stories: Sequence[NewStory], scores: Sequence[Score], *, now: datetime
+    session: Session,
+    stories: Sequence[NewStory],
+    scores: Sequence[Score],
+    *,
+    now: datetime,
+    also: Iterable[int] = (),
 ) -> None:
-    """Attributes new stories to the enabled watches and re-evaluates the watches they hit,
-    in the ingesting transaction: the alert and its outbox event commit with the article."""
+    """Attributes new stories to the enabled watches and re-evaluates the watches they hit
+    (and the watches in `also`), in the ingesting transaction: the alert and its outbox event
+    commit with the article."""
     watches = watch_store.list_watches(session, enabled_only=True)
     if not watches:
         return
@@ -183,7 +194,7 @@ def attribute_and_evaluate(
         ],
         watches=watches,
     )
-    evaluate_watches(session, hit, now=now)
+    evaluate_watches(session, hit | set(also), now=now)
 
 
 def _near(candidates: Sequence[tuple[int, datetime]], published: datetime) -> int | None:

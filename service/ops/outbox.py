@@ -32,6 +32,15 @@ def publish(session: Session, event: OutboxEvent, *, now: datetime) -> int:
     subscriptions = session.exec(
         select(Subscription).where(col(Subscription.enabled).is_(True))
     ).all()
+    if event.type == "alert.resolved" and event.alert_id is not None:
+        # Told only to those who heard the alert: a receiver subscribed since (an
+        # Alertmanager, a Slack channel) would get a resolution for nothing it knows.
+        heard = set(
+            session.exec(
+                select(Delivery.subscription_id).where(Delivery.alert_id == event.alert_id)
+            ).all()
+        )
+        subscriptions = [s for s in subscriptions if s.id in heard]
     queued = [
         Delivery(
             event_id=event.id or 0,

@@ -6,7 +6,7 @@ import functools
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -14,12 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlmodel import Session
 
 from service.models import Attribution, Watch
+from service.ops.alerts import WINDOW_HALF_LIVES, close_open_alert, evaluate_watches
 from service.ops.errors import Conflict, InputError, NotFound
+from service.ops.series import TREND_DAYS
 from service.store import state
 from service.store import watches as watch_store
 
 DEFAULT_PRESETS_INSTALLED = "default_watches_installed"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}[a-z0-9]$")
+# What decides which stories a watch matches (see match_watch).
+MATCHING_FIELDS = frozenset({"parties", "include_terms", "exclude_terms"})
 
 
 class Party(BaseModel):
@@ -98,11 +102,16 @@ def create_watch(session: Session, spec: WatchSpec, *, now: datetime) -> Watch:
     watch = Watch(**spec.model_dump(mode="json"), created_at=now)
     session.add(watch)
     session.flush()
+    if watch.enabled:
+        start_watching(session, watch, now=now)
     return watch
 
 
-def update_watch(session: Session, slug: str, changes: dict[str, Any]) -> Watch:
+def update_watch(
+    session: Session, slug: str, changes: dict[str, Any], *, now: datetime
+) -> Watch:
     watch = get_watch(session, slug)
+    was_enabled = watch.enabled
     current = WatchSpec.model_validate(
         {f: getattr(watch, f) for f in WatchSpec.model_fields}
     ).model_dump(mode="json")
@@ -111,10 +120,36 @@ def update_watch(session: Session, slug: str, changes: dict[str, Any]) -> Watch:
     except ValidationError as exc:
         raise InputError(_words(exc)) from exc
     spec.check_thresholds()
+    before = {field: getattr(watch, field) for field in MATCHING_FIELDS | {"half_life_h"}}
     for field, value in spec.model_dump(mode="json").items():
         setattr(watch, field, value)
     session.flush()
+    if not watch.enabled:
+        if was_enabled:
+            close_open_alert(session, watch, now=now)
+    elif not was_enabled or any(getattr(watch, f) != v for f, v in before.items()):
+        start_watching(session, watch, now=now)
     return watch
+
+
+def disable_watch(session: Session, slug: str, *, now: datetime) -> Watch:
+    """Stops attributing and evaluating; an open alert is resolved (and told to those who
+    heard it), as Alertmanager resolves an alert whose rule is gone, not left firing forever."""
+    watch = get_watch(session, slug)
+    if watch.enabled:
+        watch.enabled = False
+        session.flush()
+        close_open_alert(session, watch, now=now)
+    return watch
+
+
+def delete_watch(session: Session, slug: str, *, now: datetime) -> None:
+    """Deletes the watch with its attributions and alerts, resolving an open alert first: the
+    resolution is published (and queued to its receivers) before the alert row goes."""
+    watch = get_watch(session, slug)
+    close_open_alert(session, watch, now=now)
+    session.delete(watch)
+    session.flush()
 
 
 def get_watch(session: Session, slug: str) -> Watch:
@@ -128,7 +163,10 @@ def enable_preset(session: Session, slug: str, *, now: datetime) -> Watch:
     """Creates the preset watch, or re-enables it if it exists."""
     existing = watch_store.by_slug(session, slug)
     if existing is not None:
-        existing.enabled = True
+        if not existing.enabled:
+            existing.enabled = True
+            session.flush()
+            start_watching(session, existing, now=now)
         return existing
     spec = presets().get(slug)
     if spec is None:
@@ -207,3 +245,47 @@ def attribute(
                 )
     watch_store.add_attributions(session, rows)
     return {r.watch_id for r in rows}
+
+
+def start_watching(session: Session, watch: Watch, *, now: datetime) -> int:
+    """Attributes the stories already stored (created, enabled or re-matched during a crisis,
+    a watch must not read "calm" until new articles arrive), then evaluates the watch in
+    this transaction. Returns how many stories it gained."""
+    gained = reattribute(session, watch, now=now)
+    evaluate_watches(session, [watch.id or 0], now=now)
+    return gained
+
+
+def reattribute(session: Session, watch: Watch, *, now: datetime) -> int:
+    """Brings the watch's attributions over the window its index and 7-day trend read in line
+    with what it matches now: stories stored before it was created or enabled (or while it
+    was disabled) are attributed, ones its changed terms or parties no longer match are let
+    go. Returns how many it added."""
+    assert watch.id is not None
+    since = now - timedelta(hours=watch.half_life_h * WINDOW_HALF_LIVES, days=TREND_DAYS)
+    current = {
+        a.article_id: a
+        for a in watch_store.attributions_between(session, watch.id, since=since, until=now)
+    }
+    added: list[Attribution] = []
+    for article_id, text, published, countries in watch_store.stories_published_between(
+        session, since=since, until=now
+    ):
+        matched = match_watch(watch, text=text, countries=countries)
+        existing = current.get(article_id)
+        if matched is None:
+            if existing is not None:
+                session.delete(existing)
+        elif existing is not None:
+            existing.matched = matched
+        else:
+            added.append(
+                Attribution(
+                    watch_id=watch.id,
+                    article_id=article_id,
+                    published_at=published,
+                    matched=matched,
+                )
+            )
+    watch_store.add_attributions(session, added)
+    return len(added)

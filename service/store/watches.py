@@ -82,6 +82,42 @@ def attributed_signals(
     ]
 
 
+def stories_published_between(
+    session: Session, *, since: datetime, until: datetime
+) -> list[tuple[int, str, datetime, list[str]]]:
+    """(article id, title + summary, published, countries of its newest score) of every scored
+    story published in the window: what attribution reads."""
+    rows = session.execute(
+        sa_select(
+            col(Article.id),
+            col(Article.title),
+            col(Article.summary),
+            col(Article.published_at),
+            col(ArticleScore.countries),
+        )
+        .join(ArticleScore, col(ArticleScore.article_id) == col(Article.id))
+        .where(col(Article.published_at) >= since, col(Article.published_at) <= until)
+        .order_by(col(Article.id), col(ArticleScore.id))
+    ).all()
+    newest = {row[0]: row for row in rows}
+    return [
+        (int(a), f"{title}\n{summary}", published, list(countries or []))
+        for a, title, summary, published, countries in newest.values()
+    ]
+
+
+def attributions_between(
+    session: Session, watch_id: int, *, since: datetime, until: datetime
+) -> Sequence[Attribution]:
+    return session.exec(
+        select(Attribution).where(
+            Attribution.watch_id == watch_id,
+            col(Attribution.published_at) >= since,
+            col(Attribution.published_at) <= until,
+        )
+    ).all()
+
+
 def articles_with_scores(
     session: Session, score_ids: Iterable[int]
 ) -> dict[int, tuple[Article, ArticleScore]]:
@@ -168,6 +204,16 @@ def enabled_watches_summary(session: Session) -> Sequence[Watch]:
 def newest_source_id(session: Session) -> int:
     """Grows with every ingest that stores a story or a further outlet for one."""
     return int(session.exec(select(func.max(ArticleSource.id))).one() or 0)
+
+
+def watches_of_articles(session: Session, article_ids: Iterable[int]) -> set[int]:
+    ids = list(article_ids)
+    if not ids:
+        return set()
+    rows = session.exec(
+        select(Attribution.watch_id).where(col(Attribution.article_id).in_(ids)).distinct()
+    ).all()
+    return set(rows)
 
 
 def watches_with_sources_after(session: Session, source_id: int) -> set[int]:

@@ -9,17 +9,23 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import func, select
 
 from classifiers.artifacts import default_model_path
 from feeds.normalise import content_hash
 from feeds.parse import Entry
 from service.db import make_engine, session_scope
-from service.models import Alert, OutboxEvent, Silence, Watch
+from service.models import Alert, Attribution, Delivery, OutboxEvent, Silence, Subscription, Watch
 from service.ops.alerts import Evaluation, evaluate_watches
 from service.ops.ingest import ingest_entries
 from service.ops.models import load_verified
-from service.ops.watches import enable_preset, update_watch
+from service.ops.watches import (
+    delete_watch,
+    disable_watch,
+    enable_preset,
+    reattribute,
+    update_watch,
+)
 from service.store import feeds as feed_store
 
 T0 = datetime(2026, 2, 26, 8, 0, tzinfo=UTC)
@@ -72,6 +78,7 @@ class World:
                     "min_sources_critical": 2,
                     "half_life_h": 12,
                 },
+                now=T0,
             )
 
     def session(self):  # type: ignore[no-untyped-def]
@@ -216,3 +223,115 @@ def test_episode_from_calm_to_resolution(engine: Engine, database_url: str) -> N
 
     # A new evaluation after resolution opens nothing: the episode is over.
     assert world.evaluate(T0 + timedelta(days=4)).alert_id is None
+
+
+def test_a_further_outlet_escalates_in_the_poll_that_brings_it(
+    engine: Engine, database_url: str
+) -> None:
+    """The second outlet carries the very same story: it is merged into the stored one (no new
+    article), and that poll's transaction must still escalate, not the next scheduled
+    evaluation."""
+    world = World(database_url)
+    world.publish(0, CLASHES + OPEN_WAR, T0)
+    assert [e.type for e in world.events()] == ["alert.firing"]
+    assert world.events()[0].level == "warning"
+
+    world.publish(1, OPEN_WAR, T0 + timedelta(minutes=10))
+
+    events = world.events()
+    assert [e.type for e in events] == ["alert.firing", "alert.escalated"]
+    assert events[1].level == "critical"
+    with world.session() as session:
+        alert = session.exec(select(Alert)).one()
+        assert alert.level == "critical"
+
+
+SLUG = "pakistan-afghanistan"
+
+
+def _attributed(world: World) -> int:
+    with world.session() as session:
+        return int(session.exec(select(func.count()).select_from(Attribution)).one())
+
+
+def test_a_watch_enabled_during_a_crisis_reads_the_stories_already_stored(
+    engine: Engine, database_url: str
+) -> None:
+    world = World(database_url)
+    at = T0 + timedelta(minutes=1)
+    with world.session() as session:
+        disable_watch(session, SLUG, now=at)
+    world.publish(0, CALM + CLASHES + OPEN_WAR, T0 + timedelta(minutes=2))
+    world.publish(1, OPEN_WAR, T0 + timedelta(minutes=3))
+    assert _attributed(world) == 0 and world.events() == []
+
+    with world.session() as session:
+        enable_preset(session, SLUG, now=T0 + timedelta(minutes=5))
+    assert _attributed(world) == 4
+    # Evaluated in the enabling transaction: stored and corroborated, it fires at once.
+    events = world.events()
+    assert [(e.type, e.level) for e in events] == [("alert.firing", "critical")]
+    assert "open war" in events[0].payload["data"]["alert"]["rationale"]
+    with world.session() as session:
+        watch = session.exec(select(Watch)).one()
+        assert reattribute(session, watch, now=T0 + timedelta(minutes=6)) == 0  # idempotent
+
+    # Matching changed so that no stored story concerns the watch any more: they are let go.
+    with world.session() as session:
+        update_watch(session, SLUG, {"include_terms": ["Durand Line"]},
+                     now=T0 + timedelta(minutes=7))
+    assert _attributed(world) == 0
+    assert world.evaluate(T0 + timedelta(minutes=8)).index == 0
+
+
+def _subscribe(world: World, at: datetime) -> int:
+    with world.session() as session:
+        row = Subscription(url="https://receiver.example/hook", secret="whsec_x", created_at=at)
+        session.add(row)
+        session.flush()
+        return row.id or 0
+
+
+def _resolution_receivers(world: World) -> list[int]:
+    with world.session() as session:
+        return list(
+            session.exec(
+                select(Delivery.subscription_id)
+                .join(OutboxEvent, OutboxEvent.id == Delivery.event_id)  # type: ignore[arg-type]
+                .where(OutboxEvent.type == "alert.resolved")
+            ).all()
+        )
+
+
+def test_deleting_a_watch_resolves_its_alert_for_those_who_heard_it(
+    engine: Engine, database_url: str
+) -> None:
+    world = World(database_url)
+    heard = _subscribe(world, T0)
+    world.publish(0, CLASHES, T0 + timedelta(hours=1))
+    assert [e.type for e in world.events()] == ["alert.firing"]
+    _subscribe(world, T0 + timedelta(hours=2))  # never heard the firing
+
+    with world.session() as session:
+        delete_watch(session, SLUG, now=T0 + timedelta(hours=3))
+
+    events = world.events()
+    assert [e.type for e in events] == ["alert.firing", "alert.resolved"]
+    assert events[1].payload["data"]["alert"]["status"] == "resolved"
+    assert _resolution_receivers(world) == [heard]
+    with world.session() as session:
+        assert session.exec(select(func.count()).select_from(Alert)).one() == 0
+        assert session.exec(select(func.count()).select_from(Watch)).one() == 0
+
+
+def test_disabling_a_watch_resolves_its_alert(engine: Engine, database_url: str) -> None:
+    world = World(database_url)
+    heard = _subscribe(world, T0)
+    world.publish(0, CLASHES, T0 + timedelta(hours=1))
+    with world.session() as session:
+        disable_watch(session, SLUG, now=T0 + timedelta(hours=2))
+    assert [e.type for e in world.events()] == ["alert.firing", "alert.resolved"]
+    assert _resolution_receivers(world) == [heard]
+    with world.session() as session:
+        alert = session.exec(select(Alert)).one()
+        assert alert.state == "resolved" and alert.resolved_at is not None

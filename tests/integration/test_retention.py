@@ -157,7 +157,7 @@ def test_retention_shorter_than_a_watch_window_is_refused(
     engine: Engine, world: dict[str, list[int]]
 ) -> None:
     with session_scope(engine) as session:
-        update_watch(session, SLUG, {"half_life_h": 24 * 60})  # reads 600 days back
+        update_watch(session, SLUG, {"half_life_h": 24 * 60}, now=NOW)  # reads 600 days back
     with pytest.raises(InputError, match="shorter than the 607 days"):
         prune(engine, retention_days=400, now=NOW)
     assert prune(engine, retention_days=0, now=NOW).cutoff is None  # keep forever
