@@ -89,7 +89,7 @@ def model_out(row: ModelVersion, active: ModelVersion | None) -> ModelOut:
         sha256=row.sha256,
         active=active is not None and active.version == row.version,
         created_at=row.created_at,
-        metrics=row.metrics,
+        metrics=model_ops.headline_metrics(row),
     )
 
 
@@ -116,5 +116,6 @@ def promote_model(version: str, ctx: ContextDep, _: Operator) -> ModelOut:
     tags=["models"],
 )
 def rollback_model(ctx: ContextDep, _: Operator) -> ModelOut:
-    """Re-activates the version that was active before the current one."""
+    """Undoes the newest promotion not yet undone, re-activating the version before it;
+    repeated rollbacks step further back. 409 when no earlier version is left."""
     return _activate(ctx, version=None)

@@ -165,8 +165,10 @@ def comparison_table(active: ModelVersion | None, candidate: ModelVersion) -> st
                  + ("same held-out news, so the figures compare directly"
                     if comparison["same_split"] else "different held-out data: compare with care"))
     if comparison["candidate_weights"] != comparison["active_weights"]:
-        lines.append(f"sample weights: candidate {json.dumps(comparison['candidate_weights'])}, "
-                     f"active {json.dumps(comparison['active_weights'])}")
+        # Sorted: a card's sidecar is, and older rows holding the card are not.
+        candidate_weights = json.dumps(comparison["candidate_weights"], sort_keys=True)
+        active_weights = json.dumps(comparison["active_weights"], sort_keys=True)
+        lines.append(f"sample weights: candidate {candidate_weights}, active {active_weights}")
     return "\n".join(lines)
 
 
@@ -198,8 +200,33 @@ def list_models() -> None:
             active = model_ops.active_version(session)
             for m in model_ops.list_versions(session):
                 mark = "*" if active is not None and m.version == active.version else " "
-                summary = {k: v for k, v in m.metrics.items() if isinstance(v, int | float)}
-                typer.echo(f"{mark} {m.version}  {m.created_at:%Y-%m-%d %H:%M}  {summary}")
+                figures = describe_metrics(model_ops.headline_metrics(m))
+                typer.echo(f"{mark} {m.version}  {m.created_at:%Y-%m-%d %H:%M}  {figures}")
+
+
+# Short names for one line per model; the dashboard and `train` show the long labels.
+SCORES = (
+    ("conflibert_escalation_f1", "escalation F1"),
+    ("conflibert_macro_f1", "macro-F1"),
+    ("all_news_escalation_f1", "all-text escalation F1"),
+    ("all_news_escalation_ece", "ECE"),
+)
+ABOVE_ALERT_LINE = (
+    ("unrelated_share_above_threshold", "unrelated"),
+    ("disaster_share_above_threshold", "disaster"),
+    ("crime_share_above_threshold", "crime"),
+)
+
+
+def describe_metrics(metrics: dict[str, float]) -> str:
+    """e.g. `escalation F1 0.870, macro-F1 0.831, ...; above the alert line: unrelated 0.7%,
+    disaster 3.4%, crime 6.6%`."""
+    scores = [f"{name} {metrics[key]:.3f}" for key, name in SCORES if key in metrics]
+    shares = [f"{name} {metrics[key]:.1%}" for key, name in ABOVE_ALERT_LINE if key in metrics]
+    parts = [", ".join(scores)] if scores else []
+    if shares:
+        parts.append("above the alert line: " + ", ".join(shares))
+    return "; ".join(parts) or "no held-out figures"
 
 
 @models_app.command("promote")
@@ -215,7 +242,8 @@ def promote(version: str) -> None:
 @models_app.command("rollback")
 @friendly_errors
 def rollback() -> None:
-    """Re-activate the model that was active before the current one."""
+    """Undo the newest promotion: re-activate the model active before it (again to step
+    further back)."""
     s = settings()
     with migrated_engine(s) as engine, session_scope(engine) as session:
         row = model_ops.rollback(session, now=utcnow())

@@ -3,7 +3,6 @@ candidate to compare with the active model before anyone promotes it."""
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -17,12 +16,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from classifiers.artifacts import card_path
-from classifiers.unrelated_news import MEASURED_TOPICS
 from classifiers.vocabulary import QUAD_CLASSES
 from service.models import Article, ArticleScore, Label, ModelVersion
 from service.ops.errors import Conflict, InputError, NotFound
-from service.ops.models import locate_artifact
+from service.ops.models import SUMMARY, model_card, summary
 from service.ops.training import train_candidate
 from service.store import articles as article_store
 from service.store import labelling as label_store
@@ -253,44 +250,6 @@ class MetricRow:
         return (self.candidate > self.active) == self.higher_is_better
 
 
-# The held-out news figures every model card carries (classifiers.training._summary).
-SUMMARY: tuple[tuple[str, str, bool], ...] = (
-    ("conflibert_macro_f1", "QuadClass macro-F1, held-out news", True),
-    ("conflibert_escalation_f1", "Escalation F1, held-out news", True),
-    ("all_news_escalation_f1", "Escalation F1, all held-out text", True),
-    ("all_news_escalation_ece", "Escalation calibration error", False),
-    ("unrelated_share_above_threshold", "Unrelated news above the alert line", False),
-    ("disaster_share_above_threshold", "Disaster news above the alert line", False),
-    ("crime_share_above_threshold", "Crime news above the alert line", False),
-)
-
-
-def model_card(row: ModelVersion) -> dict[str, Any]:
-    """A trained candidate registers its whole card as its metrics; the shipped model was
-    registered with none, so its card is read from the sidecar beside the artifact."""
-    if "comparison" in row.metrics:
-        return dict(row.metrics)
-    try:
-        card = json.loads(card_path(locate_artifact(row)).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return dict(row.metrics)
-    return card if isinstance(card, dict) else {}
-
-
-def summary(card: Mapping[str, Any]) -> dict[str, float]:
-    comparison = card.get("comparison")
-    chosen = comparison.get(card.get("design")) if isinstance(comparison, dict) else None
-    source = dict(chosen if isinstance(chosen, dict) else card)
-    # Our annotated disaster and crime stories (classifiers.unrelated_news), measured by the
-    # build and by train_candidate alike.
-    unrelated = card.get("unrelated_news")
-    for topic in MEASURED_TOPICS:
-        measured = unrelated.get(topic) if isinstance(unrelated, dict) else None
-        if isinstance(measured, dict):
-            source[f"{topic}_share_above_threshold"] = measured.get("share_above_threshold")
-    return {k: float(source[k]) for k, _, _ in SUMMARY if isinstance(source.get(k), int | float)}
-
-
 def compare(active: ModelVersion | None, candidate: ModelVersion) -> dict[str, Any]:
     """The candidate's held-out figures beside the active model's, and whether both were
     measured on the same held-out split (same corpora files and seed)."""
@@ -298,7 +257,8 @@ def compare(active: ModelVersion | None, candidate: ModelVersion) -> dict[str, A
     act_card = model_card(active) if active is not None else {}
     cand, act = summary(cand_card), summary(act_card)
     rows = [MetricRow(k, label, act.get(k), cand.get(k), hib) for k, label, hib in SUMMARY]
-    same_split = bool(act_card) and all(
+    # A card with no corpora hashes (only a row's headline figures) says nothing of its split.
+    same_split = bool(act_card.get("corpora_sha256")) and all(
         act_card.get(k) == cand_card.get(k) for k in ("corpora_sha256", "seed")
     )
     weak = cand_card.get("weak_labels")

@@ -2,13 +2,17 @@
 
 A model that fails to load (tampered, truncated, wrong format) is refused with a clear error and
 the model already in service stays in service.
+
+A version's `metrics` are its headline held-out figures (SUMMARY); the whole card stays in the
+sidecar file beside its artifact (classifiers.artifacts.save_model).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,13 +20,65 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from classifiers.artifacts import ModelLoadError, default_model_path, load_model
+from classifiers.artifacts import ModelLoadError, card_path, default_model_path, load_model
 from classifiers.scoring import Scorer, TextItem
 from classifiers.signals import WARM_UP_TEXTS
+from classifiers.unrelated_news import MEASURED_TOPICS
 from service.db import session_scope
 from service.models import ModelPromotion, ModelVersion
 from service.ops.errors import Conflict, InputError, NotFound
 from service.store import models_registry as registry
+
+# The held-out news figures every model card carries (classifiers.training._summary), with the
+# dashboard's label for each and whether higher is better.
+SUMMARY: tuple[tuple[str, str, bool], ...] = (
+    ("conflibert_macro_f1", "QuadClass macro-F1, held-out news", True),
+    ("conflibert_escalation_f1", "Escalation F1, held-out news", True),
+    ("all_news_escalation_f1", "Escalation F1, all held-out text", True),
+    ("all_news_escalation_ece", "Escalation calibration error", False),
+    ("unrelated_share_above_threshold", "Unrelated news above the alert line", False),
+    ("disaster_share_above_threshold", "Disaster news above the alert line", False),
+    ("crime_share_above_threshold", "Crime news above the alert line", False),
+)
+HEADLINE_KEYS = frozenset(key for key, _, _ in SUMMARY)
+
+
+def summary(card: Mapping[str, Any]) -> dict[str, float]:
+    """A card's headline figures: the chosen design's held-out scores, and the share of our
+    annotated disaster and crime stories above the alert line. A dict of headline figures
+    summarises to itself."""
+    comparison = card.get("comparison")
+    chosen = comparison.get(card.get("design")) if isinstance(comparison, dict) else None
+    source = dict(chosen if isinstance(chosen, dict) else card)
+    # Measured by the build and by train_candidate alike (classifiers.unrelated_news).
+    unrelated = card.get("unrelated_news")
+    for topic in MEASURED_TOPICS:
+        measured = unrelated.get(topic) if isinstance(unrelated, dict) else None
+        if isinstance(measured, dict):
+            source[f"{topic}_share_above_threshold"] = measured.get("share_above_threshold")
+    return {k: float(source[k]) for k, _, _ in SUMMARY if isinstance(source.get(k), int | float)}
+
+
+def model_card(row: ModelVersion) -> dict[str, Any]:
+    """A version's whole card, from the sidecar beside its artifact. Rows registered by older
+    releases hold the whole card as their metrics (trained candidates), which then serves when
+    the sidecar is gone; otherwise the row's metrics are all there is."""
+    if "comparison" in row.metrics:
+        return dict(row.metrics)
+    try:
+        card = json.loads(card_path(locate_artifact(row)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return dict(row.metrics)
+    return card if isinstance(card, dict) else dict(row.metrics)
+
+
+def headline_metrics(row: ModelVersion) -> dict[str, float]:
+    """The figures shown for a version. Rows registered by older releases hold `{}` (the
+    shipped model) or the whole card (trained candidates), so those are summarised from the
+    card instead."""
+    if row.metrics and set(row.metrics) <= HEADLINE_KEYS:
+        return summary(row.metrics)
+    return summary(model_card(row))
 
 
 def register(
@@ -86,7 +142,7 @@ def ensure_default(
         version=scorer.version,
         path=path,
         sha256=scorer.sha256,
-        metrics=dict(scorer.card.get("metrics", {})),  # type: ignore[call-overload]
+        metrics=summary(scorer.card),
         now=now,
     )
     if current is None or row.version != current.version:
@@ -111,15 +167,35 @@ def promote(session: Session, version: str, *, now: datetime) -> ModelVersion:
     return row
 
 
+def promotion_stack(history: Sequence[ModelPromotion]) -> list[str]:
+    """The versions a rollback returns through, the active one last: the promotion history
+    (newest first, as registry.promotions) replayed oldest to newest, each activation pushing
+    its version and each rollback popping back to the version it re-activated.
+
+    A rollback to a version that is not below the top (written by older releases, whose
+    rollback toggled between the last two versions) counts as an activation of that version,
+    so the stack still ends with the active version and every older one stays reachable."""
+    stack: list[str] = []
+    for entry in reversed(history):
+        if entry.action == "rollback" and entry.version in stack[:-1]:
+            stack.pop()
+            while stack[-1] != entry.version:
+                stack.pop()
+        elif not stack or stack[-1] != entry.version:
+            stack.append(entry.version)
+    return stack
+
+
 def rollback(session: Session, *, now: datetime) -> ModelVersion:
-    """Re-activates the version that was active before the current one."""
-    history = registry.promotions(session)
-    if not history:
+    """Undoes the newest promotion not yet undone: re-activates the version that was active
+    before it. Repeated rollbacks walk back through the promotions, never forward again."""
+    stack = promotion_stack(registry.promotions(session))
+    if not stack:
         raise Conflict("no model has been promoted yet")
-    current = history[0].version
-    previous = next((p.version for p in history[1:] if p.version != current), None)
-    if previous is None:
-        raise Conflict(f"{current} is the only model ever active; nothing to roll back to")
+    if len(stack) < 2:
+        raise Conflict(f"{stack[-1]} is active and no promotion before it is left to undo; "
+                       "nothing to roll back to")
+    previous = stack[-2]
     registry.add_promotion(session, ModelPromotion(version=previous, action="rollback", at=now))
     row = registry.get(session, previous)
     assert row is not None

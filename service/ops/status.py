@@ -87,7 +87,7 @@ def status(
         else {
             "version": active.version,
             "age_days": round((now - active.created_at).total_seconds() / 86400, 1),
-            "metrics": active.metrics,
+            "metrics": model_ops.headline_metrics(active),
         },
         "jobs": jobs,
     }

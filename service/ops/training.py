@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -20,7 +19,7 @@ from classifiers.training import LabelledText, train
 from classifiers.unrelated_news import unrelated_share
 from service.db import session_scope
 from service.models import Article, Label, ModelVersion
-from service.ops.models import register
+from service.ops.models import register, summary
 
 
 def operator_labels(session: Session) -> list[LabelledText]:
@@ -56,8 +55,7 @@ def train_candidate(
         # shipped model's card, so the dashboard can set the candidate beside it
         card["unrelated_news"] = unrelated_share(Scorer(model, version=version), data_dir)
     path, sha256 = save_model(model, model_dir, version=version, card=card)
-    metrics: dict[str, Any] = dict(card.get("metrics", card))  # type: ignore[call-overload]
     with session_scope(engine) as session:
         return register(
-            session, version=version, path=path, sha256=sha256, metrics=metrics, now=now
+            session, version=version, path=path, sha256=sha256, metrics=summary(card), now=now
         )

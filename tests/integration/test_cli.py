@@ -164,8 +164,8 @@ def test_train_without_the_news_archive_warns_and_registers_a_candidate(  # type
     assert re.search(r"QuadClass macro-F1, held-out news +0\.\d{3} +0\.\d{3}", trained.output)
     assert re.search(r"Crime news above the alert line +0\.\d{3} +- *\n", trained.output), (
         "no archive here: the candidate's crime stories cannot be measured")
-    assert 'sample weights: candidate {"conflibert": 15.0, "operator": 15.0, "un": 0.3, ' \
-        '"ag_calm": 2}, active {"conflibert": 15.0, "operator": 15.0, "un": 0.3}' in trained.output
+    assert 'sample weights: candidate {"ag_calm": 2, "conflibert": 15.0, "operator": 15.0, ' \
+        '"un": 0.3}, active {"conflibert": 15.0, "operator": 15.0, "un": 0.3}' in trained.output
     listed = run("models", "list")
     assert version in listed.output and listed.output.count("cw-") == 1, "one candidate only"
     card = json.loads(next((tmp_path / "models").glob(f"*{version}*.card.json")).read_text())

@@ -265,7 +265,11 @@ def test_retrain_compare_and_promote(client_with_corpora: TestClient, engine: En
     assert second != version
     assert '"archive_calm": 1.5' in page.split('id="weights"')[1].split("</p>")[0]
     with session_scope(engine) as session:
-        rows = {v.version: v.metrics for v in model_ops.list_versions(session)}
+        # The registry holds the headline figures; the whole card is the sidecar's.
+        rows = {v.version: model_ops.model_card(v) for v in model_ops.list_versions(session)}
+        candidate = session.get(ModelVersion, second)
+        assert candidate is not None and candidate.metrics == model_ops.summary(rows[second])
+        assert set(candidate.metrics) == model_ops.HEADLINE_KEYS
     assert rows[second]["sample_weights"]["archive_calm"] == 1.5
 
     def alarms(name: str) -> int:
