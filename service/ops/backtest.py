@@ -126,6 +126,8 @@ def run_backtest(
     poll_every: timedelta = timedelta(hours=1),
     progress: Callable[[float], None] | None = None,
 ) -> BacktestResult:
+    if step <= timedelta(0):
+        raise InputError(f"the series step must be positive, got {step}")
     if not archive.is_file():
         raise InputError(f"no archive at {archive}")
     result = BacktestResult()
@@ -154,7 +156,9 @@ def run_backtest(
         # The simulated clock: every `poll_every`, the items published since the last poll
         # arrive (one ingest per feed, as a poll would bring them); every `step`, the
         # scheduled evaluation runs and a point of the series is taken.
-        clock, cursor, next_point = start, 0, start
+        # Points at the first poll and every `step` after it, whatever the step: a step
+        # shorter than a poll takes one point per poll.
+        clock, cursor, next_point = start, 0, start + poll_every
         end = items[-1].entry.published + step
         while clock <= end:
             clock += poll_every
@@ -183,7 +187,8 @@ def run_backtest(
                             "level": evaluation.level or "calm",
                         }
                     )
-                    next_point += step
+                    while next_point <= clock:
+                        next_point += step
             if progress is not None:
                 progress(cursor / len(items))
         with session_scope(engine) as session:

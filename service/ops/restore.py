@@ -26,15 +26,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from pydantic import ValidationError
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from classifiers.artifacts import default_model_path
 from service.ops.backup import BATCH, FORMAT, FORMAT_VERSION, MANIFEST, sha256_of
 from service.ops.errors import InputError
+from service.ops.keys import ROLES
+from service.ops.subscriptions import EVENT_TYPES, LEVELS
+from service.ops.watches import WatchSpec
 from service.store import backup as store
+from service.webhooks.formats import FORMATS
 
 READ_ERRORS = (tarfile.TarError, EOFError, OSError, zlib.error, UnicodeDecodeError, ValueError)
+# Rows whose shape is wrong (a list for a row, a number for a date) raise these while loading.
+ROW_ERRORS = (KeyError, TypeError, AttributeError)
+# No row of ours comes near this (an article, an alert with five evidence items, a model card):
+# a longer line is refused before it is held in memory whole (a gzip bomb inflates to one line).
+MAX_ROW_BYTES = 16 * 1024 * 1024
 
 
 class ArchiveError(InputError):
@@ -75,7 +85,7 @@ def import_archive(engine: Engine, source: Path, *, model_dir: Path) -> ImportRe
                         report.rows[entry["table"]] = _load_table(
                             tar, source, connection, entry, placed
                         )
-                    except (DBAPIError, *READ_ERRORS) as exc:
+                    except (DBAPIError, *READ_ERRORS, *ROW_ERRORS) as exc:
                         if isinstance(exc, ArchiveError):
                             raise
                         raise ArchiveError(
@@ -217,8 +227,15 @@ def _load_table(
     batch: list[dict[str, Any]] = []
     raw = _member(tar, entry["file"], source)
     with gzip.GzipFile(fileobj=raw) as unzipped:
-        for line in io.TextIOWrapper(unzipped, encoding="utf-8"):
+        text = io.TextIOWrapper(unzipped, encoding="utf-8")
+        while line := text.readline(MAX_ROW_BYTES):
+            if not line.endswith("\n") and len(line) >= MAX_ROW_BYTES:
+                raise ArchiveError(
+                    f"{entry['file']}: row {rows + 1} is longer than {MAX_ROW_BYTES} bytes; "
+                    "nothing was imported"
+                )
             row = json.loads(line)
+            _check_row(table.name, row, entry["file"], rows + 1)
             for name in dates:
                 if row.get(name) is not None:
                     row[name] = datetime.fromisoformat(row[name])
@@ -236,3 +253,30 @@ def _load_table(
             "nothing was imported"
         )
     return rows
+
+
+def _check_row(table: str, row: Any, file: str, number: int) -> None:
+    """The checks the API makes on what it stores, made again on rows that come from a file:
+    a checksum proves only that the file is as it was written, not who wrote it."""
+    problem: str | None = None
+    if not isinstance(row, dict):
+        problem = f"a row must be a JSON object, not {type(row).__name__}"
+    elif table == "watches":
+        try:
+            spec = WatchSpec.model_validate({k: row[k] for k in WatchSpec.model_fields if k in row})
+            spec.check_thresholds()
+        except (ValidationError, InputError) as exc:
+            problem = f"not a valid watch ({str(exc).splitlines()[0]})"
+    elif table == "api_keys" and row.get("role") not in ROLES:
+        problem = f"unknown role {row.get('role')!r}"
+    elif table == "subscriptions" and not (
+        row.get("min_level") in LEVELS
+        and row.get("format") in FORMATS
+        and isinstance(row.get("events"), list)
+        and set(row["events"]) <= set(EVENT_TYPES)
+        and isinstance(row.get("watches"), list)
+        and all(isinstance(w, str) for w in row["watches"])
+    ):
+        problem = "not a valid subscription (level, format, events or watches)"
+    if problem is not None:
+        raise ArchiveError(f"{file}: row {number}: {problem}; nothing was imported")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -94,6 +96,28 @@ def test_backtest_json_on_a_scripted_archive(tmp_path: Path) -> None:
         app, ["backtest", "--archive", str(archive), "--watch", "atlantis-lemuria"], env=env
     )
     assert unknown.exit_code == 2 and "no preset" in unknown.output
+
+    def times(step_h: str) -> list[datetime]:
+        run = CliRunner().invoke(
+            app,
+            ["backtest", "--archive", str(archive), "--watch", "pakistan-afghanistan",
+             "--json", "--step-h", step_h],
+            env=env,
+        )
+        assert run.exit_code == 0, run.output
+        return [datetime.fromisoformat(p["t"]) for p in json.loads(run.stdout)["series"]]
+
+    for step_h in ("5", "24"):  # evenly spaced from the first point, whatever the step
+        points = times(step_h)
+        assert len(points) > 1
+        assert {b - a for a, b in pairwise(points)} == {timedelta(hours=int(step_h))}
+    zero = CliRunner().invoke(
+        app,
+        ["backtest", "--archive", str(archive), "--watch", "pakistan-afghanistan",
+         "--step-h", "0"],
+        env=env,
+    )
+    assert zero.exit_code == 2 and "step must be positive" in zero.output
 
 
 def test_backtest_finds_october_7_in_the_2023_archive(tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ corrupt, truncated, foreign or misplaced file is refused and the target stays un
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import io
 import json
 import random
@@ -284,6 +286,57 @@ def test_a_damaged_archive_is_refused_and_nothing_is_written(
         import_archive(target, bad, model_dir=tmp_path / "target-models")
     assert sum(counts(target).values()) == 0
     assert not (tmp_path / "target-models").exists()
+
+
+def _tampered(archive: Path, out: Path, table: str, edit: Any) -> None:
+    """The archive with `table`'s rows passed through `edit` (rows -> JSON lines) and the
+    manifest's checksum recomputed: well-formed as a file, wrong in what it says."""
+    member = f"tables/{table}.jsonl.gz"
+    with tarfile.open(archive) as tar:
+        raw = tar.extractfile(member).read()  # type: ignore[union-attr]
+    rows = [json.loads(line) for line in gzip.decompress(raw).decode().splitlines()]
+    data = gzip.compress("".join(line + "\n" for line in edit(rows)).encode())
+
+    def change(name: str, content: bytes) -> tuple[str, bytes]:
+        if name == member:
+            return name, data
+        if name == MANIFEST:
+            manifest = json.loads(content)
+            for entry in manifest["tables"]:
+                if entry["file"] == member:
+                    entry["sha256"] = hashlib.sha256(data).hexdigest()
+            return name, json.dumps(manifest).encode()
+        return name, content
+
+    _rewrite(archive, out, change)
+
+
+def _first(rows: list[dict[str, Any]], **changes: Any) -> list[str]:
+    return [json.dumps({**rows[0], **changes}), *map(json.dumps, rows[1:])]
+
+
+@pytest.mark.parametrize(
+    ("table", "edit", "expected"),
+    [
+        ("feeds", lambda rows: ["[1, 2]", *map(json.dumps, rows[1:])],
+         "row 1: a row must be a JSON object"),
+        ("feeds", lambda rows: _first(rows, created_at=12345), "cannot be loaded"),
+        ("watches", lambda rows: _first(rows, parties="notalist"), "row 1: not a valid watch"),
+        ("watches", lambda rows: _first(rows, keep_firing_s=-5), "row 1: not a valid watch"),
+        ("api_keys", lambda rows: _first(rows, role="superuser"), "unknown role 'superuser'"),
+        ("subscriptions", lambda rows: _first(rows, events=["alert.everything"]),
+         "not a valid subscription"),
+        ("articles", lambda rows: ["x" * (17 * 1024 * 1024)], "longer than"),
+    ],
+)
+def test_a_tampered_archive_is_refused_and_nothing_is_written(
+    target: Engine, archive: Path, tmp_path: Path, table: str, edit: Any, expected: str
+) -> None:
+    bad = tmp_path / "tampered.tar"
+    _tampered(archive, bad, table, edit)
+    with pytest.raises(ArchiveError, match=expected):
+        import_archive(target, bad, model_dir=tmp_path / "target-models")
+    assert sum(counts(target).values()) == 0
 
 
 def test_without_articles_keeps_labelled_and_evidence_articles(
