@@ -193,6 +193,10 @@ HYPERPARAMETER_SEARCH = {
         "2026.12.2; T fitted on these folds' out-of-fold log-loss)": [0.8043, 0.8662, 0.0595],
         "MLPClassifier, 64 hidden units, on the word TF-IDF, uncalibrated, fold seed 0":
             [0.7001, 0.7916, 0.0235],
+        "news_adapted as shipped + the signal patterns' evidence as 15 more features, scale "
+        "0.1 (experiments/pattern_features/; ties the model to the pattern code)":
+            [0.8038, 0.8681, 0.0496],
+        "the same, scale 0.2": [0.7963, 0.8638, 0.0376],
         "earlier protocol: C=0.25 news_weight=3": [0.696, 0.81],
         "earlier protocol: C=0.5 news_weight=3": [0.7064, 0.8163],
         "earlier protocol: C=1.0 news_weight=3": [0.7109, 0.809],
