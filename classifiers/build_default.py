@@ -196,7 +196,8 @@ HYPERPARAMETER_SEARCH = {
         "news_adapted as shipped + the signal patterns' evidence as 15 more features, scale "
         "0.1 (experiments/pattern_features/; ties the model to the pattern code)":
             [0.8038, 0.8681, 0.0496],
-        "the same, scale 0.2": [0.7963, 0.8638, 0.0376],
+        "news_adapted as shipped + the signal patterns' evidence as features, scale 0.2":
+            [0.7963, 0.8638, 0.0376],
         "earlier protocol: C=0.25 news_weight=3": [0.696, 0.81],
         "earlier protocol: C=0.5 news_weight=3": [0.7064, 0.8163],
         "earlier protocol: C=1.0 news_weight=3": [0.7109, 0.809],
