@@ -8,6 +8,7 @@ every byte received).
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import weakref
 from dataclasses import dataclass
@@ -26,6 +27,15 @@ __all__ = ["FetchError", "FetchResult", "fetch_feed", "make_client", "parse_retr
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # With several addresses for one name, try a few before giving up (IPv6 then IPv4, say).
 _MAX_ADDRESSES_TRIED = 3
+# Validators are stored (feeds.etag is varchar(1024), feeds.last_modified varchar(200)) and sent
+# back verbatim in If-None-Match / If-Modified-Since. Half a validator never matches, and one
+# httpx cannot encode as ASCII would fail every later request of the feed, so a validator
+# that is too long or not printable ASCII is dropped: the feed is then fetched unconditionally.
+MAX_ETAG_CHARS = 1024
+MAX_LAST_MODIFIED_CHARS = 200
+_VALIDATOR = re.compile(r"[\x20-\x7e]+")
+# Retry-After beyond this is not a request but junk (schedule.py caps honoured waits at a day).
+_MAX_RETRY_AFTER_S = 366 * 86_400.0
 _ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
@@ -86,16 +96,26 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    # str.isdigit() also accepts "²" and other digits float() refuses: ASCII digits only.
+    if value.isascii() and value.isdigit():
+        seconds = float(value)
+        return seconds if seconds <= _MAX_RETRY_AFTER_S else None
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        current = now or datetime.now(UTC)
+        seconds = max(0.0, (when - current).total_seconds())
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    current = now or datetime.now(UTC)
-    return max(0.0, (when - current).total_seconds())
+    return seconds if seconds <= _MAX_RETRY_AFTER_S else None
+
+
+def _validator(value: str | None, limit: int) -> str | None:
+    """An ETag or Last-Modified fit to store and send back, or None (see MAX_ETAG_CHARS)."""
+    if value is None or len(value) > limit or not _VALIDATOR.fullmatch(value):
+        return None
+    return value
 
 
 def pinned_request(
@@ -136,16 +156,30 @@ async def _send(
             return await client.send(request, stream=True)
         except httpx.ConnectError as exc:
             last_error = exc
+        except httpx.RemoteProtocolError as exc:
+            # httpx builds the next request of every redirect itself, and a Location it cannot
+            # parse ends there. That is the feed's own error, not network trouble: "connect"
+            # would count towards offline detection and spare the feed its backoff.
+            if isinstance(exc.__context__, httpx.InvalidURL) or "location header" in str(exc):
+                raise FetchError(
+                    "invalid_url", f"{url} redirects to an invalid URL: {exc}"
+                ) from None
+            raise
     raise FetchError("connect", f"cannot connect to {url}: {last_error}")
 
 
 async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
-    declared = response.headers.get("content-length")
-    if declared and declared.strip().isdigit() and int(declared) > max_bytes:
-        raise FetchError(
-            "too_large",
-            f"server announced {int(declared)} bytes, more than the {max_bytes} allowed",
-        )
+    declared = (response.headers.get("content-length") or "").strip()
+    # ASCII digits only (isdigit() takes "²"), compared by length first: int() refuses more
+    # than 4,300 digits.
+    if declared.isascii() and declared.isdigit():
+        digits = declared.lstrip("0") or "0"
+        limit = str(max_bytes)
+        if len(digits) > len(limit) or (len(digits) == len(limit) and digits > limit):
+            shown = digits if len(digits) <= 20 else f"{digits[:20]}... ({len(digits)} digits)"
+            raise FetchError(
+                "too_large", f"server announced {shown} bytes, more than the {max_bytes} allowed"
+            )
     decoder = BoundedDecoder(response.headers.get("content-encoding"), max_bytes=max_bytes)
     wire = 0
     # aiter_raw yields the bytes as sent, before any decompression by httpx.
@@ -182,8 +216,13 @@ async def _fetch(
     started: float,
 ) -> FetchResult:
     current = url.strip()
-    for _hop in range(max_redirects + 1):
-        addresses = await resolve_checked(current, allow_private=allow_private)
+    for hop in range(max_redirects + 1):
+        try:
+            addresses = await resolve_checked(current, allow_private=allow_private)
+        except FetchError as exc:
+            if hop == 0 or exc.kind != "invalid_url":
+                raise
+            raise FetchError("invalid_url", f"{url} redirects to an unusable URL: {exc}") from None
         response = await _send(client, current, addresses, headers)
         try:
             status = response.status_code
@@ -193,7 +232,14 @@ async def _fetch(
                     raise FetchError(
                         "http_status", f"server answered {status} without a Location", status=status
                     )
-                current = urljoin(current, location.strip())
+                try:
+                    current = urljoin(current, location.strip())
+                except ValueError as exc:  # "http://[::1": the feed's error, as in _send
+                    raise FetchError(
+                        "invalid_url",
+                        f"{current} redirects to an invalid URL {location[:200]!r}: {exc}",
+                        status=status,
+                    ) from None
                 continue
             if status == 304 or 200 <= status < 300:
                 body = b"" if status in (204, 304) else await _read_body(response, max_bytes)
@@ -203,8 +249,8 @@ async def _fetch(
                     url=current,
                     body=body,
                     content_type=h.get("content-type"),
-                    etag=h.get("etag"),
-                    last_modified=h.get("last-modified"),
+                    etag=_validator(h.get("etag"), MAX_ETAG_CHARS),
+                    last_modified=_validator(h.get("last-modified"), MAX_LAST_MODIFIED_CHARS),
                     cache_control=h.get("cache-control"),
                     expires=h.get("expires"),
                     elapsed_s=time.monotonic() - started,

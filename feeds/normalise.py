@@ -239,15 +239,24 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+# Dates before this are placeholders, not publication dates: .NET's DateTime.MinValue
+# (0001-01-01), 1900-01-01 and the Unix epoch in any time zone. They count as missing; kept,
+# they would also overflow the arithmetic around them (published - 3 days at year 1).
+EARLIEST_PUBLISHED = datetime(1970, 1, 2, tzinfo=UTC)
+
+
 def to_utc(value: time.struct_time | None, *, fetched_at: datetime) -> datetime:
-    """UTC datetime from feedparser's (already UTC) struct_time, with fallbacks: missing or
-    impossible dates become ``fetched_at``, and future dates are clamped to it because a
-    publisher's clock or time zone error must not push an article ahead of everything else."""
+    """UTC datetime from feedparser's (already UTC) struct_time, with fallbacks: missing,
+    impossible or placeholder dates (EARLIEST_PUBLISHED) become ``fetched_at``, and future
+    dates are clamped to it because a publisher's clock or time zone error must not push an
+    article ahead of everything else."""
     now = as_utc(fetched_at)
     if value is None:
         return now
     try:
         moment = datetime(*value[:6], tzinfo=UTC)
     except (ValueError, TypeError, OverflowError):
+        return now
+    if moment < EARLIEST_PUBLISHED:
         return now
     return min(moment, now)

@@ -20,6 +20,9 @@ class OutlineFeed:
     title: str | None = None
 
 
+_HTTP = ("http://", "https://")
+
+
 class OpmlError(ValueError):
     """The document is not usable OPML, or it is hostile XML."""
 
@@ -35,6 +38,12 @@ def _attr(element: ET.Element, name: str) -> str | None:
 
 def parse_opml(data: bytes) -> list[OutlineFeed]:
     """Every outline with an http(s) ``xmlUrl``, at any nesting depth, first title wins."""
+    return [f for f in parse_opml_outlines(data) if f.url.lower().startswith(_HTTP)]
+
+
+def parse_opml_outlines(data: bytes) -> list[OutlineFeed]:
+    """Every outline with an ``xmlUrl`` of any scheme (ftp:, javascript:, broken ones), for
+    an import that reports what it cannot subscribe to instead of dropping it silently."""
     try:
         # A bare <!DOCTYPE> is harmless and seen in exports; entity declarations and external
         # references are what the attacks need, and defusedxml refuses those by default.
@@ -53,9 +62,7 @@ def parse_opml(data: bytes) -> list[OutlineFeed]:
     feeds: dict[str, OutlineFeed] = {}
     for outline in body.iter("outline"):
         url = _attr(outline, "xmlUrl")
-        if url is None or not url.lower().startswith(("http://", "https://")):
-            continue
-        if url not in feeds:
+        if url is not None and url not in feeds:
             title = _attr(outline, "title") or _attr(outline, "text")
             feeds[url] = OutlineFeed(url=url, title=title)
     return list(feeds.values())

@@ -25,6 +25,15 @@ TITLE_LIMIT = 500
 SUMMARY_LIMIT = 4000
 # Longer ids are hashed: they are dedup keys, not text, and must fit an indexed column.
 GUID_LIMIT = 512
+# Links are stored in varchar(2048) columns (articles.canonical_link, article_sources.link,
+# feeds.site_url), like feed URLs themselves. A longer link is dropped, not the entry: the
+# story (text, date, score, outlet) is what a watch needs, a link cut short would lead nowhere,
+# and the entry keeps a stable key (the hashed link stands in for a missing id).
+LINK_LIMIT = 2048
+# The language column holds 20 characters; longer tags keep their leading subtags.
+LANGUAGE_LIMIT = 20
+# An RSS <ttl> above a week is a misconfiguration; the scheduler caps intervals lower anyway.
+MAX_TTL_MINUTES = 7 * 24 * 60
 _SOFT_PROBLEMS = (
     feedparser.NonXMLContentType,
     feedparser.CharacterEncodingOverride,
@@ -76,13 +85,24 @@ def _language(value: object) -> str | None:
 def _language_tag(value: str) -> str | None:
     # Every entry of a feed repeats the same few tags.
     tag = value.strip().lower().replace("_", "-")
-    return tag if _LANGUAGE.match(tag) else None
+    if not _LANGUAGE.match(tag):
+        return None
+    while len(tag) > LANGUAGE_LIMIT and "-" in tag:
+        tag = tag.rsplit("-", 1)[0]  # "en-us-x-long-private-use" keeps "en-us"
+    return tag if len(tag) <= LANGUAGE_LIMIT else None
 
 
 def _http_link(value: object) -> str | None:
+    """The canonical link, or None for links that are not http(s) or too long (LINK_LIMIT)."""
+    link = _canonical_http(value)
+    return link if link is not None and len(link) <= LINK_LIMIT else None
+
+
+def _canonical_http(value: object) -> str | None:
     # javascript:, data: and relative leftovers are not links a reader should be sent to.
     if isinstance(value, str) and value.strip().lower().startswith(("http://", "https://")):
-        return canonical_url(value)
+        # PostgreSQL text cannot hold NUL; no server would see one in a request line anyway.
+        return canonical_url(value.replace("\x00", "") if "\x00" in value else value)
     return None
 
 
@@ -116,12 +136,18 @@ def _published(entry: dict[str, Any], fetched_at: datetime) -> datetime:
 
 
 def _guid(entry: dict[str, Any], link: str | None, digest: str) -> str:
+    """The entry's id; without one its link (``link`` may be the over-long one the entry
+    itself drops), then the content hash. Keys too long for their column are hashed."""
     raw = _get(entry, "id")
-    guid = raw.strip() if isinstance(raw, str) else ""
+    guid = raw.replace("\x00", "").strip() if isinstance(raw, str) else ""
     if not guid:
-        return link or digest
-    if len(guid) > GUID_LIMIT:
-        return "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
+        if link is None:
+            return digest
+        guid, limit = link, LINK_LIMIT  # as before: a link that fits is its own key
+    else:
+        limit = GUID_LIMIT
+    if len(guid) > limit:
+        return "sha256:" + hashlib.sha256(guid.encode("utf-8", "surrogatepass")).hexdigest()
     return guid
 
 
@@ -132,10 +158,11 @@ def _entry(
     summary = html_to_text(_summary_html(entry), limit=SUMMARY_LIMIT)
     if not title and not summary:
         return None  # nothing to read, score or show
-    link = _http_link(_get(entry, "link"))
+    full_link = _canonical_http(_get(entry, "link"))
+    link = full_link if full_link is not None and len(full_link) <= LINK_LIMIT else None
     digest = content_hash(title, summary)
     return Entry(
-        guid=_guid(entry, link, digest),
+        guid=_guid(entry, full_link, digest),
         title=title,
         summary=summary,
         link=link,
@@ -146,10 +173,19 @@ def _entry(
 
 
 def _ttl(value: object) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
-        minutes = int(value.strip())
-        return minutes if minutes > 0 else None
-    return None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    # ASCII digits only: isdigit() also takes "²", which int() refuses. Huge values are capped
+    # before int(), which refuses more than 4,300 digits (and the schedule's float overflows).
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0")
+    if not digits:
+        return None
+    if len(digits) > len(str(MAX_TTL_MINUTES)):
+        return MAX_TTL_MINUTES
+    return min(int(digits), MAX_TTL_MINUTES)
 
 
 def _describe(result: Mapping[str, Any], content_type: str | None) -> str:

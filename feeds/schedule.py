@@ -19,7 +19,10 @@ MAX_RETRY_AFTER_S = 86_400.0
 # Entry gaps beyond this many recent entries say little about the current rhythm.
 _RECENT_ENTRIES = 20
 _JITTER = 0.10
-_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)\"?", re.I)
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)\"?", re.I | re.ASCII)
+# Caching hints beyond a year mean "never"; the interval is capped far lower anyway, and
+# bounding here keeps the arithmetic in range (a 400-digit <ttl> overflowed float()).
+_MAX_HINT_S = 366 * 86_400.0
 
 
 @dataclass(frozen=True)
@@ -34,21 +37,26 @@ def _cache_floor_s(hints: Hints, now: datetime) -> float:
     """The longest wait the server asked for through caching headers (0 when none)."""
     floors = [0.0]
     if hints.ttl_minutes and hints.ttl_minutes > 0:
-        floors.append(hints.ttl_minutes * 60.0)
+        floors.append(min(hints.ttl_minutes, _MAX_HINT_S / 60) * 60.0)
     if hints.cache_control:
         lowered = hints.cache_control.lower()
         # no-cache/no-store mean "revalidate", not "come back later"; they set no floor.
         if "no-cache" not in lowered and "no-store" not in lowered:
             match = _MAX_AGE.search(hints.cache_control)
             if match:
-                floors.append(float(match.group(1)))
+                digits = match.group(1).lstrip("0") or "0"
+                # Compared by length first: a 400-digit max-age is a year too, not inf.
+                too_long = len(digits) > len(str(int(_MAX_HINT_S)))
+                floors.append(_MAX_HINT_S if too_long else min(float(digits), _MAX_HINT_S))
     if hints.expires:
         try:
             expires = as_utc(parsedate_to_datetime(hints.expires))
-        except (TypeError, ValueError, IndexError):
-            expires = None  # "Expires: 0" and other junk mean "already expired"
+        except (TypeError, ValueError, IndexError, OverflowError):
+            # "Expires: 0" and other junk mean "already expired"; year 9999 at -14:00 is
+            # beyond datetime's range in UTC (OverflowError).
+            expires = None
         if expires is not None:
-            floors.append((expires - now).total_seconds())
+            floors.append(min((expires - now).total_seconds(), _MAX_HINT_S))
     return max(floors)
 
 

@@ -30,9 +30,16 @@ _HOST_PREFIXES = ("www.", "m.", "amp.", "feeds.", "rss.", "edition.")
 _PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9._~-]+)(?=[/?#]|\Z)")
 
 
+# article_sources.outlet is varchar(255). A DNS name has at most 253 characters, so a longer
+# "host" is no real outlet: the feed's own host stands in, and the cut is only a last resort.
+MAX_OUTLET_LENGTH = 255
+_MAX_HOST_LENGTH = 253
+
+
 def outlet_of(link: str | None, fallback_url: str) -> str:
     """The outlet behind a link: BBC's world and home feeds are one outlet, not two sources."""
-    return _outlet_of_host(_hostname(link) or _hostname(fallback_url) or "unknown")
+    host = _hostname(link) or _hostname(fallback_url) or "unknown"
+    return _outlet_of_host(host)[:MAX_OUTLET_LENGTH]
 
 
 def _hostname(url: str | None) -> str | None:
@@ -40,11 +47,15 @@ def _hostname(url: str | None) -> str | None:
         return None
     plain = _PLAIN_HOST.match(url)
     if plain:
-        return plain.group(1).lower()
-    try:
-        return urlsplit(url).hostname
-    except ValueError:  # "http://[broken/": the feed's own host stands in
+        host: str | None = plain.group(1).lower()
+    else:
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:  # "http://[broken/": the feed's own host stands in
+            return None
+    if host is not None and ("\x00" in host or len(host) > _MAX_HOST_LENGTH):
         return None
+    return host
 
 
 @functools.lru_cache(maxsize=1024)

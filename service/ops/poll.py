@@ -35,6 +35,16 @@ log = logging.getLogger(__name__)
 
 # Failures that say nothing about the feed when every host shows them at once.
 NETWORK_KINDS = frozenset({"timeout", "connect", "dns"})
+# The kind of an exception nobody expected while polling one feed (a value our code did not
+# foresee, or a database refusing a row): that feed fails, with the traceback in the log, and
+# the rest of the batch carries on.
+UNEXPECTED_KIND = "internal"
+MAX_MESSAGE_CHARS = 1000  # feeds.last_error and feeds.last_warning
+
+
+def storable_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """Free text for a varchar(limit) column: without NUL (PostgreSQL refuses it), cut."""
+    return text.replace("\x00", "")[:limit]
 ANSWERED = frozenset({"new", "unchanged", "not_modified"})
 
 
@@ -174,12 +184,18 @@ class _Poller:
 
         async def one(feed: ClaimedFeed) -> None:
             async with slots:
-                async with per_host[_host(feed.url)]:
-                    result = await self._fetch(client, feed)
-                if isinstance(result, FetchError) and result.kind in NETWORK_KINDS:
-                    self.deferred.append((feed, result))
-                    return
-                outcome = await loop.run_in_executor(writer, self._process, feed, result)
+                try:
+                    async with per_host[_host(feed.url)]:
+                        result = await self._fetch(client, feed)
+                except Exception as exc:  # one feed's surprise must not end the batch
+                    outcome = await loop.run_in_executor(
+                        writer, self._record_unexpected, feed, "fetching", exc
+                    )
+                else:
+                    if isinstance(result, FetchError) and result.kind in NETWORK_KINDS:
+                        self.deferred.append((feed, result))
+                        return
+                    outcome = await loop.run_in_executor(writer, self._process, feed, result)
                 self.report.outcomes.append(outcome)
 
         renewing = asyncio.create_task(self._keep_leases())
@@ -192,7 +208,7 @@ class _Poller:
             self.report.offline = not self.report.outcomes and len(hosts) >= 2
             for feed, error in self.deferred:
                 outcome = await loop.run_in_executor(
-                    writer, self._record_failure, feed, Failure.of(error)
+                    writer, self._record_failure_safely, feed, Failure.of(error)
                 )
                 self.report.outcomes.append(outcome)
         finally:
@@ -239,26 +255,63 @@ class _Poller:
 
     def _process(self, feed: ClaimedFeed, result: FetchResult | FetchError) -> FeedOutcome:
         if isinstance(result, FetchError):
-            return self._record_failure(feed, Failure.of(result))
+            return self._record_failure_safely(feed, Failure.of(result))
         now = self.now()
         if result.status == 304:
-            return self._record_success(feed, result, None, now)
+            return self._store(feed, result, None, now)
         try:
             parsed = parse_feed(
                 result.body, content_type=result.content_type, url=result.url, fetched_at=now
             )
         except FeedParseError as exc:
-            return self._record_failure(feed, Failure("parse", str(exc), result.status, None))
+            return self._record_failure_safely(
+                feed, Failure("parse", str(exc), result.status, None)
+            )
+        except Exception as exc:
+            return self._record_unexpected(feed, "parsing", exc)
+        return self._store(feed, result, parsed, now)
+
+    def _store(
+        self, feed: ClaimedFeed, result: FetchResult, parsed: ParsedFeed | None, now: datetime
+    ) -> FeedOutcome:
         try:
-            return self._record_success(feed, result, parsed, now)
-        except (IntegrityError, OperationalError) as exc:
-            # Another worker stored one of these stories between our read and our write (a
-            # second pass sees its rows and only adds what is still missing), or PostgreSQL
-            # made this transaction a deadlock's victim (workers attributing stories to the
-            # same watches). Either way it was rolled back; once more.
-            if isinstance(exc, OperationalError) and not is_transient(exc):
-                raise
-            return self._record_success(feed, result, parsed, now)
+            try:
+                return self._record_success(feed, result, parsed, now)
+            except (IntegrityError, OperationalError) as exc:
+                # Another worker stored one of these stories between our read and our write
+                # (a second pass sees its rows and only adds what is still missing), or
+                # PostgreSQL made this transaction a deadlock's victim (workers attributing
+                # stories to the same watches). Either way it was rolled back; once more.
+                if isinstance(exc, OperationalError) and not is_transient(exc):
+                    raise
+                return self._record_success(feed, result, parsed, now)
+        except Exception as exc:  # rolled back; the feed is marked failing instead
+            return self._record_unexpected(feed, "storing", exc)
+
+    def _record_unexpected(self, feed: ClaimedFeed, stage: str, exc: Exception) -> FeedOutcome:
+        """Marks the feed failing after an exception nobody expected (UNEXPECTED_KIND): the
+        traceback goes to the log, a one-line summary to the feed's last_error."""
+        log.error(
+            "feed %s (%s): unexpected error while %s", feed.id, feed.url, stage, exc_info=exc
+        )
+        # Database errors carry the statement and its parameters after the first line.
+        first_line = (str(exc).strip().splitlines() or [""])[0][:300]
+        message = (
+            f"unexpected error while {stage} this feed ({type(exc).__name__}: {first_line}); "
+            "the details are in the server log"
+        )
+        return self._record_failure_safely(feed, Failure(UNEXPECTED_KIND, message, None, None))
+
+    def _record_failure_safely(self, feed: ClaimedFeed, error: Failure) -> FeedOutcome:
+        """_record_failure, but a failure to record (the database went away) is logged and
+        reported rather than raised: the other feeds' results still count. The lease then
+        lapses on its own."""
+        try:
+            return self._record_failure(feed, error)
+        except Exception:
+            log.exception("feed %s (%s): could not record its failure", feed.id, feed.url)
+            message = f"{error.kind}: {error.message} (not recorded: the database refused)"
+            return FeedOutcome(feed.id, feed.url, "error", message=message)
 
     def _record_success(
         self, feed: ClaimedFeed, result: FetchResult, parsed: ParsedFeed | None, now: datetime
@@ -281,7 +334,7 @@ class _Poller:
                 row.etag, row.last_modified = result.etag, result.last_modified
                 row.title = row.title or parsed.title
                 row.site_url = row.site_url or parsed.link
-                row.last_warning = parsed.warning[:1000] if parsed.warning else None
+                row.last_warning = storable_text(parsed.warning) if parsed.warning else None
                 row.entries_seen = len(parsed.entries)
             hints = Hints(
                 ttl_minutes=parsed.ttl_minutes if parsed else None,
@@ -323,7 +376,7 @@ class _Poller:
             if self.report.offline:
                 row.next_check_at = now + timedelta(seconds=s.backoff_base_s)
                 message = f"every host failed at once (offline?): {error.message}"
-                row.last_error = message[:1000]
+                row.last_error = storable_text(message)
                 self._release(row)
                 return FeedOutcome(feed.id, feed.url, "offline", message=message)
             row.consecutive_failures += 1
@@ -336,7 +389,7 @@ class _Poller:
                 rng=self.rng,
             )
             row.last_status = error.status
-            row.last_error = error.message[:1000]
+            row.last_error = storable_text(error.message)
             row.last_error_kind = error.kind
             self._release(row)
         return FeedOutcome(feed.id, feed.url, "error", message=f"{error.kind}: {error.message}")
@@ -348,4 +401,7 @@ class _Poller:
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # a URL stored before validation got stricter; fetching will say why
+        return ""

@@ -97,14 +97,24 @@ def stories_by_link_or_hash(
         return []
     params: dict[str, Any] = {
         "hashes": wanted_hashes,
-        "earliest": min(around) - SAME_STORY_WINDOW,
-        "latest": max(around) + SAME_STORY_WINDOW,
+        "earliest": _shifted(min(around), -SAME_STORY_WINDOW),
+        "latest": _shifted(max(around), SAME_STORY_WINDOW),
     }
     statement = _STORIES_BY_HASH
     if wanted_links:
         statement = _STORIES_BY_LINK_OR_HASH
         params["links"] = wanted_links
     return [StoryKey(*row) for row in session.connection().execute(statement, params)]
+
+
+def _shifted(moment: datetime, delta: timedelta) -> datetime:
+    """``moment + delta``, clamped to datetime's range: parsing treats placeholder dates such
+    as 0001-01-01 as missing, but a stored or backtested one must not overflow the window."""
+    try:
+        return moment + delta
+    except OverflowError:
+        edge = datetime.min if delta < timedelta(0) else datetime.max
+        return edge.replace(tzinfo=moment.tzinfo)
 
 
 def outlets_by_story(session: Session, article_ids: Iterable[int]) -> dict[int, set[str]]:
