@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     Strict,
     field_validator,
+    model_validator,
 )
 
 from classifiers.scoring import QUAD_CLASSES, SIGNALS_DEESCALATION, SIGNALS_ESCALATION
@@ -52,7 +53,9 @@ class FieldProblem(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
     field: str = Field(description="dotted path of the field; empty for the body as a whole")
-    where: Literal["body", "query", "path", "header", "cookie"] = Field(alias="in")
+    where: Literal["body", "query", "path", "header", "cookie"] | None = Field(
+        default=None, alias="in", description="where the field is; absent when not known"
+    )
     problem: str
 
 
@@ -60,8 +63,9 @@ class Problem(BaseModel):
     """Every error the API answers: what went wrong and what to do about it."""
 
     detail: str = Field(description="what went wrong, in words that say what to fix")
-    errors: list[FieldProblem] | None = Field(
-        default=None, description="for invalid requests (422): each field and its problem"
+    errors: list[FieldProblem] = Field(
+        default_factory=list,
+        description="each problem, with its field and where it is when known (at least one)",
     )
 
 
@@ -227,6 +231,13 @@ class SilenceIn(BaseModel):
     duration_s: float | None = Field(default=None, gt=0, le=90 * 86400)
     comment: str = Field(default="", max_length=500)
 
+    @model_validator(mode="after")
+    def one_end(self) -> SilenceIn:
+        # Both would leave us to guess which the caller meant.
+        if self.ends_at is not None and self.duration_s is not None:
+            raise ValueError("give ends_at or duration_s, not both")
+        return self
+
 
 class SilenceOut(BaseModel):
     id: int
@@ -361,6 +372,13 @@ class LabelIn(BaseModel):
             "items": {"enum": list(SIGNALS_ESCALATION + SIGNALS_DEESCALATION), "type": "string"}
         },
     )
+
+    @model_validator(mode="after")
+    def says_something(self) -> LabelIn:
+        # An empty label would be stored and teach the next training run nothing.
+        if self.quad is None and not self.signals:
+            raise ValueError("a label needs a quad, or at least one signal, or both")
+        return self
 
     @field_validator("quad")
     @classmethod

@@ -1,14 +1,16 @@
 """One JSON error shape for every error the API answers, and the handlers that produce it.
 
 Every 4xx and 5xx body is a `Problem`: `detail` says in plain words what went wrong and what to
-do about it; a 422 for a malformed request also lists each field and its problem in `errors`,
-so a client can show them next to its own inputs. Routes declare the errors they can answer
-with `problems(...)`, which keeps the OpenAPI document honest (tests/integration/test_openapi.py
-walks it, and Schemathesis checks every status it sees against it)."""
+do about it, and `errors` lists each problem (at least one), with the field and where it was
+when that is known, so a client can show them next to its own inputs. Routes declare the
+errors they can answer with `problems(...)`, which keeps the OpenAPI document honest
+(tests/integration/test_openapi.py walks it, and Schemathesis checks every status it sees
+against it)."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
 from service.ops.errors import Conflict, InputError, NotFound
@@ -45,6 +47,7 @@ WHERE = {
     "header": "header",
     "cookie": "cookie",
 }
+WHOLE = {"body": "the request body", "path": "the path", "query": "the query string"}
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -58,7 +61,13 @@ def problem(
     *,
     errors: list[FieldProblem] | None = None,
     headers: Mapping[str, str] | None = None,
+    loc: Sequence[str] = (),
 ) -> JSONResponse:
+    """The error answer. Without `errors`, the detail is its one problem, placed by `loc`
+    (`("query", "cursor")`, `("path",)`) when the caller knows where it lies."""
+    if not errors:
+        where = loc[0] if loc and loc[0] in WHERE else None
+        errors = [FieldProblem(field=".".join(loc[1:]), where=where, problem=detail)]
     body = Problem(detail=detail, errors=errors).model_dump(by_alias=True, exclude_none=True)
     return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 
@@ -107,9 +116,10 @@ def field_problems(errors: Sequence[Any]) -> list[FieldProblem]:
 
 def sentence(p: FieldProblem) -> str:
     verb = p.problem.split(" ", 1)[0] in ("is", "must", "should", "has", "cannot", "needs")
-    if not p.field:  # the body as a whole
-        return f"the request body {p.problem}" if verb else f"the request body: {p.problem}"
-    named = f"{WHERE.get(p.where, p.where)} {p.field!r}"
+    if not p.field:  # the body (or path, or query string) as a whole
+        whole = WHOLE.get(p.where or "body", "the request")
+        return f"{whole} {p.problem}" if verb else f"{whole}: {p.problem}"
+    named = f"{WHERE.get(p.where or 'body', p.where)} {p.field!r}"
     return f"{named} {p.problem}" if verb else f"{named}: {p.problem}"
 
 
@@ -123,10 +133,45 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
     return sorted(methods)
 
 
+def _located(request: Request, exc: Exception, status: int) -> tuple[str, ...]:
+    """Where the problem lies, when it can be told: an error may carry `loc` itself; a missing
+    thing on a route that names one by its path is that path parameter."""
+    loc = getattr(exc, "loc", None)
+    if isinstance(loc, tuple | list) and all(isinstance(p, str) for p in loc):
+        return tuple(loc)
+    params = list(request.path_params)
+    if status == 404 and len(params) == 1:
+        return ("path", params[0])
+    return ()
+
+
+def is_json(content_type: str | None) -> bool:
+    """What FastAPI reads as JSON: no content type, application/json or any `+json` type."""
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    return kind in ("", "application/json") or kind.endswith("+json")
+
+
+# SQLite: "UNIQUE constraint failed: feeds.url"; PostgreSQL: "Key (url)=(...) already exists."
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.(\w+)")
+_PG_KEY = re.compile(r"Key \(([^)]*)\)=")
+
+
+def unique_violation(exc: IntegrityError) -> tuple[str, str] | None:
+    """(table, columns) when `exc` is a unique-constraint violation, else None."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == "23505":  # PostgreSQL unique_violation
+        diag = getattr(orig, "diag", None)
+        table = getattr(diag, "table_name", None) or "?"
+        key = _PG_KEY.search(getattr(diag, "message_detail", None) or "")
+        return table, key.group(1) if key else "?"
+    found = _SQLITE_UNIQUE.search(str(orig))
+    return (found.group(1), found.group(2)) if found else None
+
+
 def install(app: FastAPI) -> None:
     def mapped(status: int) -> Any:
-        async def handle(_: Request, exc: Exception) -> JSONResponse:
-            return problem(status, str(exc))
+        async def handle(request: Request, exc: Exception) -> JSONResponse:
+            return problem(status, str(exc), loc=_located(request, exc, status))
 
         return handle
 
@@ -134,9 +179,20 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, mapped(404))
     app.add_exception_handler(Conflict, mapped(409))
 
-    async def invalid(_: Request, exc: Exception) -> JSONResponse:
+    async def invalid(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         found = field_problems(exc.errors())
+        content_type = request.headers.get("content-type")
+        if any(p.where == "body" and not p.field for p in found) and not is_json(content_type):
+            # A JSON route sent a form or text: FastAPI then validates the raw bytes, and
+            # "the body must be a JSON object" hides the fix. 422 like every invalid request.
+            wrong = FieldProblem(
+                field="content-type",
+                where="header",
+                problem=f"must be application/json (got {_shown(content_type)})",
+            )
+            detail = "invalid request: send the body as JSON with Content-Type: application/json"
+            return problem(422, detail, errors=[wrong])
         detail = "invalid request: " + "; ".join(sentence(p) for p in found)
         return problem(422, detail, errors=found)
 
@@ -145,8 +201,14 @@ def install(app: FastAPI) -> None:
         detail, headers = str(exc.detail), dict(exc.headers or {})
         # Starlette's own answers for unknown paths and methods say too little, and its Allow
         # header names only the first route of the path, not every method the path has.
+        loc: tuple[str, ...] = ()
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no such path: {request.url.path} (the API is described at /docs)"
+            loc = ("path",)
+        elif exc.status_code in (401, 403):
+            loc = ("header", "authorization")
+        elif exc.status_code == 413:
+            loc = ("body",)
         elif exc.status_code == 405:
             headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
             detail = f"{request.method} is not allowed here; use {headers['Allow']}"
@@ -155,7 +217,22 @@ def install(app: FastAPI) -> None:
             unreadable = FieldProblem(field="", where="body", problem="could not be read as JSON")
             detail = "invalid request: the request body could not be read; send UTF-8 JSON"
             return problem(422, detail, errors=[unreadable])
-        return problem(exc.status_code, detail, headers=headers)
+        return problem(exc.status_code, detail, headers=headers, loc=loc)
+
+    async def duplicate(_: Request, exc: Exception) -> JSONResponse:
+        # Two requests creating the same thing at once: both checked "not there yet", and the
+        # database's unique constraint refused the second. It is a conflict, not a crash.
+        assert isinstance(exc, IntegrityError)
+        found = unique_violation(exc)
+        if found is None:
+            log.error("integrity error", exc_info=exc)
+            return problem(500, "internal error; the server log has the cause")
+        table, columns = found
+        detail = (
+            f"it exists already: {table} has a row with the same {columns} (perhaps made by "
+            "a request at the same moment); fetch that one instead"
+        )
+        return problem(409, detail, loc=("body", *columns.replace(" ", "").split(",")[:1]))
 
     async def unavailable(_: Request, exc: Exception) -> JSONResponse:
         log.warning("database unavailable: %s", exc)
@@ -172,4 +249,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(OperationalError, unavailable)
+    app.add_exception_handler(IntegrityError, duplicate)
     app.add_exception_handler(Exception, crashed)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import wraps
 from typing import NoReturn, ParamSpec, TypeVar
 
@@ -32,10 +34,22 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
+        except BrokenPipeError:
+            reader_gone()
         except (InputError, NotFound, Conflict, ModelLoadError, OSError) as exc:
             fail(str(exc))
 
     return wrapper
+
+
+def reader_gone() -> NoReturn:
+    """Whoever read our output stopped (`ceasewatch feeds list | head -1`): not an error worth
+    a message. Python's recipe: point stdout at /dev/null, so the flush at exit does not fail
+    a second time and print a traceback, and exit 1 as Python itself does on EPIPE."""
+    with suppress(OSError, ValueError):  # ValueError: a test runner's stdout has no file
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(1)
 
 
 def settings() -> Settings:

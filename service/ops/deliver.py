@@ -31,7 +31,7 @@ from service.models import Delivery, DeliveryAttempt, OutboxEvent, Subscription
 from service.store import deliveries as delivery_store
 from service.webhooks import retry, signing
 from service.webhooks.formats import render
-from service.webhooks.sender import SendResult, make_client, send
+from service.webhooks.sender import SendResult, clean_text, make_client, send
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,8 @@ CIRCUIT_BASE_S = 30.0
 CIRCUIT_CAP_S = 3600.0
 WRITE_BATCH = 100
 SHARD_CONNECTIONS = 10
+MAX_EXCERPT_CHARS = 4096
+MAX_ERROR_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -168,19 +170,26 @@ async def _send_all(
         await asyncio.sleep(start - loop.time())
 
     async def one(item: Outgoing) -> None:
-        await paced(item.subscription_id)
-        async with per_endpoint[item.subscription_id]:
-            # Per attempt and from the real clock, as Standard Webhooks asks: receivers refuse
-            # stamps more than a few minutes off theirs, whatever our scheduling clock says.
-            result = await post_signed(
-                clients[item.subscription_id % len(clients)],
-                item.url,
-                msg_id=item.msg_id,
-                body=item.body,
-                secrets=item.secrets,
-                stamp=int(wall_clock()),
-                settings=settings,
-            )
+        started = time.monotonic()
+        try:
+            await paced(item.subscription_id)
+            async with per_endpoint[item.subscription_id]:
+                # Per attempt and from the real clock, as Standard Webhooks asks: receivers
+                # refuse stamps more than a few minutes off theirs, whatever our clock says.
+                result = await post_signed(
+                    clients[item.subscription_id % len(clients)],
+                    item.url,
+                    msg_id=item.msg_id,
+                    body=item.body,
+                    secrets=item.secrets,
+                    stamp=int(wall_clock()),
+                    settings=settings,
+                )
+        except Exception as exc:
+            # One delivery's surprise must not end the others' sends (gather would fail and
+            # leave every result unrecorded): it becomes a failed attempt, retried with backoff.
+            log.exception("delivery %d: sending failed unexpectedly", item.delivery_id)
+            result = failed_attempt(exc, started=started, doing="sending")
         await results.put((item, result))
 
     async def write() -> None:
@@ -192,9 +201,15 @@ async def _send_all(
             done = batch[-1] is None
             pending = [r for r in batch if r is not None]
             if pending:
-                outcomes = await loop.run_in_executor(
-                    writer, record, engine, pending, now(), rng, owner, settings
-                )
+                try:
+                    outcomes = await loop.run_in_executor(
+                        writer, record, engine, pending, now(), rng, owner, settings
+                    )
+                except Exception:
+                    # The database is away: these stay leased, and are sent again once the
+                    # lease runs out. The writer goes on, so the sends are never blocked.
+                    log.exception("could not record %d delivery results", len(pending))
+                    outcomes = ["unrecorded"] * len(pending)
                 for outcome in outcomes:
                     report.outcomes[outcome] += 1
 
@@ -230,11 +245,75 @@ def record(
     one back, and that one writes its batch again rather than leave it sent but unrecorded.
     """
     try:
+        return _record_retrying(engine, results, now, rng, owner, settings)
+    except OperationalError:
+        raise  # the database is away: nothing would be written one by one either
+    except Exception:
+        # One result the database refuses (something in a receiver's answer, or a bug of ours)
+        # must not lose the batch it came in: alone, each of the others is written.
+        log.exception("recording %d delivery results failed; writing them one by one",
+                      len(results))
+    return [_record_alone(engine, one, now, rng, owner, settings) for one in results]
+
+
+def _record_retrying(
+    engine: Engine,
+    results: list[tuple[Outgoing, SendResult]],
+    now: datetime,
+    rng: random.Random,
+    owner: str,
+    settings: Settings,
+) -> list[str]:
+    try:
         return _record_batch(engine, results, now, rng, owner, settings)
     except OperationalError as exc:
         if not is_transient(exc):
             raise
         return _record_batch(engine, results, now, rng, owner, settings)
+
+
+def _record_alone(
+    engine: Engine,
+    one: tuple[Outgoing, SendResult],
+    now: datetime,
+    rng: random.Random,
+    owner: str,
+    settings: Settings,
+) -> str:
+    """Writes one result; if the database refuses it (something in the receiver's answer, or a
+    bug of ours), writes a bare attempt with the same outcome so the delivery still moves on
+    (backoff, or delivered) instead of being sent again on every lease."""
+    item, result = one
+    try:
+        return _record_retrying(engine, [one], now, rng, owner, settings)[0]
+    except Exception as exc:
+        log.exception("delivery %d: recording its attempt failed", item.delivery_id)
+        bare = SendResult(
+            status=result.status,
+            latency_s=result.latency_s,
+            response_excerpt="",
+            error=f"the attempt could not be recorded as it was: {type(exc).__name__}",
+            retry_after_s=result.retry_after_s,
+            outcome=result.outcome,
+        )
+    try:
+        return _record_retrying(engine, [(item, bare)], now, rng, owner, settings)[0]
+    except Exception:
+        # Left leased: it is sent again once the lease runs out, like after a crash.
+        log.exception("delivery %d: even a bare attempt could not be recorded", item.delivery_id)
+        return "unrecorded"
+
+
+def failed_attempt(exc: BaseException, *, started: float, doing: str) -> SendResult:
+    """A failed attempt, retried with backoff, for an exception nothing foresaw."""
+    return SendResult(
+        status=None,
+        latency_s=time.monotonic() - started,
+        response_excerpt="",
+        error=f"internal error while {doing}: {type(exc).__name__}: {exc}",
+        retry_after_s=None,
+        outcome=retry.RETRY,
+    )
 
 
 def _record_batch(
@@ -298,8 +377,8 @@ def _record_one(
             status_code=result.status,
             latency_s=result.latency_s,
             outcome=result.outcome,
-            response_excerpt=result.response_excerpt[:4096],
-            error=(result.error or "")[:1000] or None,
+            response_excerpt=clean_text(result.response_excerpt, MAX_EXCERPT_CHARS),
+            error=clean_text(result.error or "", MAX_ERROR_CHARS) or None,
         ),
     )
     # Our lease may have run out mid-send and another worker be sending it too. A row already
@@ -309,7 +388,8 @@ def _record_one(
             delivery.lease_owner, delivery.lease_until = None, None
         return delivery.status
     delivery.attempts += 1
-    delivery.last_status, delivery.last_error = result.status, result.error
+    delivery.last_status = result.status
+    delivery.last_error = clean_text(result.error or "", MAX_ERROR_CHARS) or None
     if delivery.lease_owner == owner or result.outcome == "ok":
         delivery.lease_owner, delivery.lease_until = None, None
     if result.outcome == "ok":

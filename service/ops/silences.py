@@ -26,6 +26,8 @@ def create(
     author: str | None,
     now: datetime,
 ) -> Silence:
+    if ends_at is not None and duration_s is not None:
+        raise InputError("give ends_at or duration_s, not both")  # which one was meant?
     starts = as_utc(starts_at) if starts_at else now
     try:
         ends = as_utc(ends_at) if ends_at else starts + timedelta(seconds=duration_s or 0)

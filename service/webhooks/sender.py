@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 import weakref
 from collections.abc import Mapping
@@ -25,12 +26,20 @@ from feeds.errors import FetchError
 # connection reuse across names) lives with the feed fetcher; webhooks reuse it for POSTs.
 from feeds.fetch import parse_retry_after, pinned_request
 from feeds.netguard import resolve_checked
-from service.webhooks.retry import classify
+from service.webhooks.retry import MAX_RETRY_AFTER_S, classify
 from service.webhooks.signing import USER_AGENT
+
+log = logging.getLogger(__name__)
 
 BLOCKED = "blocked"
 # A name with several addresses (IPv6 and IPv4, say): try a few before calling it unreachable.
 _MAX_ADDRESSES_TRIED = 3
+
+# Closing a response must not hold the job either (a receiver that stops reading our close).
+_CLOSE_BUDGET_S = 2.0
+# Each phase of an exchange is bounded on its own as well as the whole attempt: the client's
+# own timeouts catch a stalled connect or read even where the overall deadline cannot reach.
+_PHASE_TIMEOUT_S = 15.0
 
 # Queue sends here rather than in httpcore's pool, whose wait queue is rescanned on every
 # event (quadratic for a thousand-subscription fan-out). The send's deadline starts once a
@@ -55,7 +64,7 @@ def make_client(*, max_connections: int = 100) -> httpx.AsyncClient:
     see the real target), and identity encoding so a response excerpt cannot be a gzip bomb."""
     client = httpx.AsyncClient(
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
-        timeout=httpx.Timeout(15.0),
+        timeout=httpx.Timeout(_PHASE_TIMEOUT_S),
         limits=httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         ),
@@ -80,7 +89,31 @@ async def _excerpt(response: httpx.Response, max_bytes: int, *, budget_s: float)
                     break
     except (TimeoutError, httpx.HTTPError, OSError):
         pass
-    return bytes(data[:max_bytes]).decode("utf-8", errors="replace")
+    return clean_text(bytes(data[:max_bytes]).decode("utf-8", errors="replace"), max_bytes)
+
+
+def clean_text(text: str, limit: int) -> str:
+    """``text`` fit for any database column: PostgreSQL text refuses NUL, so it goes; and at
+    most ``limit`` characters, so nothing a receiver sends makes a stored row large."""
+    return text.replace("\x00", "")[:limit]
+
+
+def retry_after_s(value: str | None) -> float | None:
+    """The receiver's Retry-After in seconds, or None when absent or unreadable. The header is
+    the receiver's to write: whatever it holds (`²`, a 400-digit number, a broken date) must
+    not stop its answer being recorded as an attempt."""
+    if not value:
+        return None
+    value = value.strip()
+    if not value.isascii():  # delta-seconds and HTTP dates are ASCII; "²".isdigit() is True
+        return None
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER_S)
+    try:
+        seconds = parse_retry_after(value)
+    except (ValueError, TypeError, OverflowError, IndexError):
+        return None
+    return None if seconds is None else min(seconds, MAX_RETRY_AFTER_S)
 
 
 def _status_error(response: httpx.Response, outcome: str) -> str | None:
@@ -168,17 +201,48 @@ async def _send_now(
         # The excerpt gets what is left of the deadline, but at least a moment.
         budget = max(0.5, timeout_s - latency)
         excerpt = await _excerpt(response, max_response_bytes, budget_s=budget)
+        return SendResult(
+            status=response.status_code,
+            latency_s=latency,
+            response_excerpt=excerpt,
+            error=_status_error(response, outcome),
+            retry_after_s=retry_after_s(response.headers.get("retry-after")),
+            outcome=outcome,
+        )
     finally:
-        with contextlib.suppress(httpx.HTTPError, OSError):
-            await response.aclose()
-    return SendResult(
-        status=response.status_code,
-        latency_s=latency,
-        response_excerpt=excerpt,
-        error=_status_error(response, outcome),
-        retry_after_s=parse_retry_after(response.headers.get("retry-after")),
-        outcome=outcome,
-    )
+        with contextlib.suppress(httpx.HTTPError, OSError, TimeoutError):
+            async with asyncio.timeout(_CLOSE_BUDGET_S):
+                await response.aclose()
+
+
+async def _send_guarded(
+    client: httpx.AsyncClient,
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    allow_private: bool,
+    timeout_s: float,
+    max_response_bytes: int,
+) -> SendResult:
+    """``_send_now``, and anything it did not foresee becomes a failed attempt (retried with
+    backoff) rather than an exception: one receiver's odd answer must not stop the others."""
+    started = time.monotonic()
+    try:
+        return await _send_now(
+            client,
+            url,
+            body,
+            headers,
+            allow_private=allow_private,
+            timeout_s=timeout_s,
+            max_response_bytes=max_response_bytes,
+        )
+    except Exception as exc:
+        log.exception("sending a webhook to %s failed unexpectedly", url)
+        return _no_answer(
+            started, f"sending to {url} failed unexpectedly: {type(exc).__name__}: {_words(exc)}"
+        )
 
 
 async def send(
@@ -192,10 +256,11 @@ async def send(
     max_response_bytes: int = 4096,
 ) -> SendResult:
     """POST ``body`` with ``headers`` to ``url``; the whole attempt (DNS, connect, answer,
-    excerpt) is bounded by ``timeout_s``. Network problems come back as ``outcome="retry"``."""
+    excerpt) is bounded by ``timeout_s``. Never raises: network problems, odd answers and
+    our own surprises come back as ``outcome="retry"`` with the reason in ``error``."""
     slots = _SLOTS.get(client)
     if slots is None:  # a client not made by make_client: the caller bounds concurrency
-        return await _send_now(
+        return await _send_guarded(
             client,
             url,
             body,
@@ -205,7 +270,7 @@ async def send(
             max_response_bytes=max_response_bytes,
         )
     async with slots:
-        return await _send_now(
+        return await _send_guarded(
             client,
             url,
             body,
