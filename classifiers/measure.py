@@ -16,6 +16,7 @@ from classifiers.agnews_sample import agnews_signal_metrics
 from classifiers.artifacts import default_model_path, load_model
 from classifiers.capture_sample import capture_signal_metrics
 from classifiers.datasets import load_corpora
+from classifiers.deescalation_news import deescalation_share
 from classifiers.evaluation import evaluate, format_report
 from classifiers.model_card import pooled_heldout_signals, signal_sample_metrics
 from classifiers.training import share_above_alert_threshold, split_news_dev
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(pooled_heldout_signals(dict(samples)), indent=1))
     print("== disaster and crime news, classifiers/annotations/unrelated_sample.jsonl ==")
     print(json.dumps(unrelated_share(scorer, args.data)))
+    print("== held-out annotated news of de-escalation only (classifiers/deescalation_news.py) ==")
+    print(json.dumps(deescalation_share(scorer, args.data)))
     return 0
 
 

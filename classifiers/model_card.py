@@ -318,6 +318,15 @@ def render_model_card(card: dict[str, object]) -> str:
                               str(row["share_above_threshold"])]
                              for topic, row in unrelated.items() if isinstance(row, dict)]),
                   ""]
+    calm_side = card.get("deescalation_news")
+    if isinstance(calm_side, dict) and calm_side:
+        lines += ["## News of de-escalation only (classifiers/deescalation_news.py)", "",
+                  f"Of the {calm_side['items']} held-out annotated items that report a "
+                  "de-escalation signal (a truce, a release, talks, a withdrawal, aid let in) "
+                  f"and no escalation signal, {calm_side['escalation_above_threshold']} score "
+                  f"escalation at or above {calm_side['threshold']} (the watch would read them "
+                  f"as trouble) and {calm_side['deescalation_above_threshold']} score "
+                  "de-escalation there.", ""]
     performance = card.get("performance")
     if isinstance(performance, list):
         lines += ["## Performance (bench/bench_scoring.py)", "", *performance, ""]

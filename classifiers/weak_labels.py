@@ -11,6 +11,12 @@ Two kinds of item, both labelled by rules, never by reading:
   shelling, armed_clash, bombing, cross_border_attack, territorial_seizure) matches as a
   reported event (pattern evidence >= WEAK: not negated, not modal). Calm items alone pulled
   real war news down with them ("killed", "attack" are common to both); these hold it up.
+- cooperation (`archive_cooperation`): a de-escalation pattern matches as a reported event and
+  no escalation pattern does at all: talks are verbal_cooperation; a ceasefire agreed, a
+  prisoner exchange, a withdrawal or humanitarian access material_cooperation (CAMEO's
+  "yield"). Without them the conflict items taught that a war's names mean escalation:
+  model 2026.12.2 scored "Israel, Hamas to start first truce in Gaza war" 0.99 escalation,
+  and 11 of the 28 held-out annotated items that report only de-escalation at or above 0.5.
 
 Every item of our annotation files (and every copy of one, by dedup_key) is left out, so the
 signal and topic measurements stay on news the model never saw. The card records a digest of
@@ -28,10 +34,14 @@ from classifiers.model_card import ARCHIVE, read_archive
 from classifiers.signal_patterns import WEAK
 from classifiers.signals import SIGNALS, pattern_evidence
 from classifiers.unrelated_news import ARMED_CONFLICT, CRIME_WORDS, DISASTER_WORDS, annotated_ids
+from classifiers.vocabulary import SIGNALS_DEESCALATION, SIGNALS_ESCALATION
 
 EVENT_SIGNALS = ("airstrike", "shelling", "armed_clash", "bombing", "cross_border_attack",
                  "territorial_seizure")
 _EVENT_COLUMNS = [SIGNALS.index(name) for name in EVENT_SIGNALS]
+_ESCALATION_COLUMNS = [SIGNALS.index(name) for name in SIGNALS_ESCALATION]
+_TALKS = SIGNALS.index("talks")
+_YIELD_COLUMNS = [SIGNALS.index(name) for name in SIGNALS_DEESCALATION if name != "talks"]
 
 
 def weak_labels(texts: dict[str, str], exclude: set[str]) -> list[LabelledText]:
@@ -50,6 +60,11 @@ def weak_labels(texts: dict[str, str], exclude: set[str]) -> list[LabelledText]:
             DISASTER_WORDS.search(lowered) or CRIME_WORDS.search(lowered)
         ):
             items.append(LabelledText(text, "neutral", (), "archive_calm"))
+        elif row[_ESCALATION_COLUMNS].max() < WEAK:
+            if row[_YIELD_COLUMNS].max() >= WEAK:
+                items.append(LabelledText(text, "material_cooperation", (), "archive_cooperation"))
+            elif row[_TALKS] >= WEAK:
+                items.append(LabelledText(text, "verbal_cooperation", (), "archive_cooperation"))
     return items
 
 
@@ -74,6 +89,7 @@ def archive_weak_labels(data_dir: Path) -> tuple[list[LabelledText], dict[str, o
         "archive_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "calm": sum(item.source == "archive_calm" for item in items),
         "conflict": sum(item.source == "archive_conflict" for item in items),
+        "cooperation": sum(item.source == "archive_cooperation" for item in items),
         "held_out_ids": len(held_out),
         "held_out_sha256": held_out_digest(held_out),
     }

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import random
-import sys
-from collections.abc import Iterator
 from contextlib import suppress
-from pathlib import Path
-from typing import IO, Any
 
 import typer
 
 from classifiers.artifacts import ModelLoadError
-from classifiers.scoring import TextItem
 from service.cli import backup, feeds, models, watches
 from service.cli.common import fail, friendly_errors, migrated_engine, settings
 from service.clock import utcnow
@@ -32,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(feeds.app, name="feeds")
 app.add_typer(models.models_app, name="models")
+app.command("score")(models.score)
 app.command("train")(models.train)
 app.command("evaluate")(models.evaluate)
 app.add_typer(watches.app, name="watches")
@@ -42,72 +37,6 @@ app.command("import")(backup.import_)
 app.command("prune")(backup.prune)
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
-
-
-def read_items(stream: IO[bytes]) -> Iterator[tuple[Any, TextItem] | str]:
-    """(the line's id as given, the item), or an error naming the line, so one bad line loses
-    no other. Bytes are decoded line by line: a file and stdin fail alike, and clearly."""
-    for number, raw in enumerate(stream, start=1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield f"line {number}: not UTF-8 text (byte {raw[exc.start]:#04x} at {exc.start})"
-            continue
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            yield f"line {number}: not JSON ({exc})"
-            continue
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            yield f'line {number}: expected an object with a string "text"'
-            continue
-        # DESIGN.md's input is {"id", "title"?, "text"}: the id is required. Making one up
-        # (the line number) could repeat an id given on another line.
-        given = obj.get("id")
-        if not isinstance(given, str | int) or isinstance(given, bool) or given == "":
-            yield f'line {number}: needs an "id" (a string or an integer)'
-            continue
-        title = obj.get("title")
-        item = TextItem(
-            id=str(given), text=obj["text"], title=title if isinstance(title, str) else None
-        )
-        yield given, item
-
-
-@app.command()
-@friendly_errors
-def score(
-    input: str = typer.Option(..., "--input", help="JSONL file of {id, title?, text}, or -."),
-    model: Path | None = typer.Option(None, help="A model file instead of the active model."),
-) -> None:
-    """Score texts; one JSON line out per line in (the format in DESIGN.md)."""
-    scorer = models.scorer_for(model)
-    stream: IO[bytes] = sys.stdin.buffer if input == "-" else open(input, "rb")  # noqa: SIM115
-    bad = 0
-    batch: list[tuple[Any, TextItem]] = []
-
-    def flush() -> None:
-        results = scorer.score([item for _, item in batch])
-        for (given, _), result in zip(batch, results, strict=True):
-            # The id goes back as it came, an integer stays an integer.
-            line = {**result.to_json(), "id": given}
-            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
-        batch.clear()
-
-    with stream:
-        for entry in read_items(stream):
-            if isinstance(entry, str):
-                bad += 1
-                typer.echo(f"skipped {entry}", err=True)
-                continue
-            batch.append(entry)
-            if len(batch) >= models.BATCH:
-                flush()
-        flush()
-    if bad:
-        fail(f"{bad} input line(s) could not be read (see above)", code=1)
 
 
 @app.command()

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any
 
 import typer
 
@@ -44,23 +44,36 @@ def scorer_for(model: Path | None) -> Scorer:
     return scorer
 
 
-def _read_items(stream: TextIO) -> Iterator[TextItem | str]:
-    """Items, or an error string naming the line, so one bad line loses no other."""
-    for number, line in enumerate(stream, start=1):
+def read_items(stream: IO[bytes]) -> Iterator[tuple[Any, TextItem] | str]:
+    """(the line's id as given, the item), or an error naming the line, so one bad line loses
+    no other. Bytes are decoded line by line: a file and stdin fail alike, and clearly."""
+    for number, raw in enumerate(stream, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield f"line {number}: not UTF-8 text (byte {raw[exc.start]:#04x} at {exc.start})"
+            continue
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise ValueError('expected an object with a string "text"')
-            title = obj.get("title")
-            yield TextItem(
-                id=str(obj.get("id", number)),
-                text=obj["text"],
-                title=title if isinstance(title, str) else None,
-            )
         except ValueError as exc:
-            yield f"line {number}: {exc}"
+            yield f"line {number}: not JSON ({exc})"
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            yield f'line {number}: expected an object with a string "text"'
+            continue
+        # DESIGN.md's input is {"id", "title"?, "text"}: the id is required. Making one up
+        # (the line number) could repeat an id given on another line.
+        given = obj.get("id")
+        if not isinstance(given, str | int) or isinstance(given, bool) or given == "":
+            yield f'line {number}: needs an "id" (a string or an integer)'
+            continue
+        title = obj.get("title")
+        item = TextItem(
+            id=str(given), text=obj["text"], title=title if isinstance(title, str) else None
+        )
+        yield given, item
 
 
 @friendly_errors
@@ -70,22 +83,25 @@ def score(
 ) -> None:
     """Score texts; one JSON line out per line in (the format in DESIGN.md)."""
     scorer = scorer_for(model)
-    stream: TextIO = sys.stdin if input == "-" else open(input, encoding="utf-8")  # noqa: SIM115
+    stream: IO[bytes] = sys.stdin.buffer if input == "-" else open(input, "rb")  # noqa: SIM115
     bad = 0
-    batch: list[TextItem] = []
+    batch: list[tuple[Any, TextItem]] = []
 
     def flush() -> None:
-        for result in scorer.score(batch):
-            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        results = scorer.score([item for _, item in batch])
+        for (given, _), result in zip(batch, results, strict=True):
+            # The id goes back as it came, an integer stays an integer.
+            line = {**result.to_json(), "id": given}
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
         batch.clear()
 
     with stream:
-        for item in _read_items(stream):
-            if isinstance(item, str):
+        for entry in read_items(stream):
+            if isinstance(entry, str):
                 bad += 1
-                typer.echo(f"skipped {item}", err=True)
+                typer.echo(f"skipped {entry}", err=True)
                 continue
-            batch.append(item)
+            batch.append(entry)
             if len(batch) >= BATCH:
                 flush()
         flush()

@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from service.api.app import MAX_BODY_BYTES, create_app
+from service.api.app import create_app
+from service.api.request_guard import MAX_BODY_BYTES
 from service.config import Settings
 from tests.support.api import ADMIN, bearer, seed_world, serving
 

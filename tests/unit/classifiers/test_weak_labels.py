@@ -31,6 +31,11 @@ TEXTS = {
     "market": "Stock markets rally as inflation slows in the euro zone",
     "held": "Earthquake of magnitude 6.1 shakes central Turkey, rescuers search rubble",
     "copy": "EARTHQUAKE of magnitude 6.1 shakes central Turkey - rescuers search rubble!",
+    "truce": "Israel and Hamas agree a four-day truce in Gaza and a hostage exchange",
+    "talks": "Sudan's warring generals hold talks in Jeddah under Saudi mediation",
+    "truce_broken": "Truce collapses as Israeli airstrikes hit Gaza City again",
+    "no_talks": "Kremlin denies holding talks with Kyiv",
+    "maybe_talks": "Russia may hold peace talks with Ukraine next year",
 }
 
 
@@ -48,6 +53,16 @@ def test_conflict_needs_an_event_pattern_that_is_not_negated() -> None:
     assert items[TEXTS["strike"]].quad == "material_conflict"
     assert items[TEXTS["strike"]].source == "archive_conflict"
     assert TEXTS["denied"] not in items
+
+
+def test_cooperation_needs_a_reported_de_escalation_and_no_escalation_at_all() -> None:
+    items = {item.text: item for item in weak_labels(TEXTS, exclude=set())}
+    assert items[TEXTS["truce"]].quad == "material_cooperation"
+    assert items[TEXTS["truce"]].source == "archive_cooperation"
+    assert items[TEXTS["talks"]].quad == "verbal_cooperation"
+    assert items[TEXTS["truce_broken"]].quad == "material_conflict"  # the strikes win
+    assert TEXTS["no_talks"] not in items  # denied: nothing happened
+    assert TEXTS["maybe_talks"] not in items  # not yet
 
 
 def test_annotated_items_and_their_copies_stay_out_of_training() -> None:
