@@ -247,45 +247,33 @@ def attribute(
     return {r.watch_id for r in rows}
 
 
-def start_watching(session: Session, watch: Watch, *, now: datetime) -> int:
+def start_watching(session: Session, watch: Watch, *, now: datetime) -> None:
     """Attributes the stories already stored (created, enabled or re-matched during a crisis,
     a watch must not read "calm" until new articles arrive), then evaluates the watch in
-    this transaction. Returns how many stories it gained."""
-    gained = reattribute(session, watch, now=now)
+    this transaction."""
+    reattribute(session, watch, now=now)
     evaluate_watches(session, [watch.id or 0], now=now)
-    return gained
 
 
-def reattribute(session: Session, watch: Watch, *, now: datetime) -> int:
+def reattribute(session: Session, watch: Watch, *, now: datetime) -> None:
     """Brings the watch's attributions over the window its index and 7-day trend read in line
     with what it matches now: stories stored before it was created or enabled (or while it
     was disabled) are attributed, ones its changed terms or parties no longer match are let
-    go. Returns how many it added."""
+    go."""
     assert watch.id is not None
     since = now - timedelta(hours=watch.half_life_h * WINDOW_HALF_LIVES, days=TREND_DAYS)
     current = {
         a.article_id: a
         for a in watch_store.attributions_between(session, watch.id, since=since, until=now)
     }
-    added: list[Attribution] = []
-    for article_id, text, published, countries in watch_store.stories_published_between(
-        session, since=since, until=now
-    ):
-        matched = match_watch(watch, text=text, countries=countries)
+    unattributed = []
+    for story in watch_store.stories_published_between(session, since=since, until=now):
+        article_id, text, _published, countries = story
         existing = current.get(article_id)
-        if matched is None:
-            if existing is not None:
-                session.delete(existing)
-        elif existing is not None:
-            existing.matched = matched
+        if existing is None:
+            unattributed.append(story)
+        elif (matched := match_watch(watch, text=text, countries=countries)) is None:
+            session.delete(existing)
         else:
-            added.append(
-                Attribution(
-                    watch_id=watch.id,
-                    article_id=article_id,
-                    published_at=published,
-                    matched=matched,
-                )
-            )
-    watch_store.add_attributions(session, added)
-    return len(added)
+            existing.matched = matched
+    attribute(session, unattributed, watches=[watch])
