@@ -103,6 +103,12 @@ def _clean_chars(text: str) -> str:
     return text.translate(_char_tables()[0])
 
 
+def storable_text(text: str, limit: int) -> str:
+    """Free text for a varchar(limit) column: without NUL (PostgreSQL text refuses it), and at
+    most ``limit`` characters, whatever a feed or a webhook receiver sent."""
+    return text.replace("\x00", "")[:limit]
+
+
 def truncate_words(text: str, limit: int) -> str:
     """Bound ``text`` to ``limit`` characters, cutting on a word boundary and adding "…"."""
     if limit <= 0:

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     # Retention: articles older than this (published and first seen) are pruned daily, except
     # alert evidence and labelled articles. 0 keeps everything forever.
     retention_days: int = Field(default=400, ge=0)
-    prune_every_s: float = Field(default=24 * 3600.0, gt=0, allow_inf_nan=False)
+    prune_every_s: Seconds = 24 * 3600.0
     prune_batch_size: int = Field(default=1000, ge=1, le=10000)
 
     # Webhook delivery.

@@ -128,21 +128,20 @@ def evaluate(session: Session, watch: Watch, *, now: datetime) -> Evaluation:
     )
 
 
-def close_open_alert(session: Session, watch: Watch, *, now: datetime) -> str | None:
+def close_open_alert(session: Session, watch: Watch, *, now: datetime) -> None:
     """Ends the watch's open episode because the watch stops (disabled or deleted): a pending
     one is cancelled, a firing one resolved, and the resolution told to those who heard it,
-    silences notwithstanding. Returns the event published, if any."""
+    silences notwithstanding."""
     alert = watch_store.open_alert(session, watch.id or 0)
     if alert is None:
-        return None
+        return
     if alert.state == "pending":
         alert.state = "cancelled"
     else:
         alert.state = "resolved"
     alert.resolved_at = alert.updated_at = now
     session.flush()
-    emitted = _notify(session, alert, watch, now=now)
-    return emitted[0] if emitted else None
+    _notify(session, alert, watch, now=now)
 
 
 def _advance(alert: Alert, watch: Watch, *, level: str | None, index: float, now: datetime) -> None:

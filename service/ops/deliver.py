@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from feeds.normalise import storable_text
 from service import telemetry
 from service.clock import utcnow
 from service.config import Settings
@@ -31,7 +32,7 @@ from service.models import Delivery, DeliveryAttempt, OutboxEvent, Subscription
 from service.store import deliveries as delivery_store
 from service.webhooks import retry, signing
 from service.webhooks.formats import render
-from service.webhooks.sender import SendResult, clean_text, make_client, send
+from service.webhooks.sender import SendResult, make_client, no_answer, send
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +190,8 @@ async def _send_all(
             # One delivery's surprise must not end the others' sends (gather would fail and
             # leave every result unrecorded): it becomes a failed attempt, retried with backoff.
             log.exception("delivery %d: sending failed unexpectedly", item.delivery_id)
-            result = failed_attempt(exc, started=started, doing="sending")
+            error = f"internal error while sending: {type(exc).__name__}: {exc}"
+            result = no_answer(started, error)
         await results.put((item, result))
 
     async def write() -> None:
@@ -304,18 +306,6 @@ def _record_alone(
         return "unrecorded"
 
 
-def failed_attempt(exc: BaseException, *, started: float, doing: str) -> SendResult:
-    """A failed attempt, retried with backoff, for an exception nothing foresaw."""
-    return SendResult(
-        status=None,
-        latency_s=time.monotonic() - started,
-        response_excerpt="",
-        error=f"internal error while {doing}: {type(exc).__name__}: {exc}",
-        retry_after_s=None,
-        outcome=retry.RETRY,
-    )
-
-
 def _record_batch(
     engine: Engine,
     results: list[tuple[Outgoing, SendResult]],
@@ -377,8 +367,8 @@ def _record_one(
             status_code=result.status,
             latency_s=result.latency_s,
             outcome=result.outcome,
-            response_excerpt=clean_text(result.response_excerpt, MAX_EXCERPT_CHARS),
-            error=clean_text(result.error or "", MAX_ERROR_CHARS) or None,
+            response_excerpt=storable_text(result.response_excerpt, MAX_EXCERPT_CHARS),
+            error=storable_text(result.error or "", MAX_ERROR_CHARS) or None,
         ),
     )
     # Our lease may have run out mid-send and another worker be sending it too. A row already
@@ -389,7 +379,7 @@ def _record_one(
         return delivery.status
     delivery.attempts += 1
     delivery.last_status = result.status
-    delivery.last_error = clean_text(result.error or "", MAX_ERROR_CHARS) or None
+    delivery.last_error = storable_text(result.error or "", MAX_ERROR_CHARS) or None
     if delivery.lease_owner == owner or result.outcome == "ok":
         delivery.lease_owner, delivery.lease_until = None, None
     if result.outcome == "ok":

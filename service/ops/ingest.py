@@ -20,7 +20,7 @@ from classifiers.scoring import Score, TextItem
 from feeds.parse import Entry
 from service import telemetry
 from service.ops.alerts import evaluate_watches
-from service.ops.watches import attribute
+from service.ops.watches import attribute, story_text
 from service.store import articles as article_store
 from service.store import watches as watch_store
 
@@ -200,7 +200,8 @@ def attribute_and_evaluate(
     hit = attribute(
         session,
         [
-            (story.id, f"{story.title}\n{story.summary}", story.published_at, score.countries)
+            (story.id, story_text(story.title, story.summary), story.published_at,
+             score.countries)
             for story, score in zip(stories, scores, strict=True)
         ],
         watches=watches,

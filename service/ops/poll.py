@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from classifiers.scoring import Scorer
 from feeds.fetch import FetchError, FetchResult, fetch_feed, make_client
+from feeds.normalise import storable_text
 from feeds.parse import FeedParseError, ParsedFeed, parse_feed
 from feeds.schedule import Hints, next_check_after_failure, next_check_after_success
 from service import telemetry
@@ -41,10 +42,6 @@ NETWORK_KINDS = frozenset({"timeout", "connect", "dns"})
 UNEXPECTED_KIND = "internal"
 MAX_MESSAGE_CHARS = 1000  # feeds.last_error and feeds.last_warning
 
-
-def storable_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
-    """Free text for a varchar(limit) column: without NUL (PostgreSQL refuses it), cut."""
-    return text.replace("\x00", "")[:limit]
 ANSWERED = frozenset({"new", "unchanged", "not_modified"})
 
 
@@ -334,7 +331,7 @@ class _Poller:
                 row.etag, row.last_modified = result.etag, result.last_modified
                 row.title = row.title or parsed.title
                 row.site_url = row.site_url or parsed.link
-                row.last_warning = storable_text(parsed.warning) if parsed.warning else None
+                row.last_warning = storable_text(parsed.warning or "", MAX_MESSAGE_CHARS) or None
                 row.entries_seen = len(parsed.entries)
             hints = Hints(
                 ttl_minutes=parsed.ttl_minutes if parsed else None,
@@ -376,7 +373,7 @@ class _Poller:
             if self.report.offline:
                 row.next_check_at = now + timedelta(seconds=s.backoff_base_s)
                 message = f"every host failed at once (offline?): {error.message}"
-                row.last_error = storable_text(message)
+                row.last_error = storable_text(message, MAX_MESSAGE_CHARS)
                 self._release(row)
                 return FeedOutcome(feed.id, feed.url, "offline", message=message)
             row.consecutive_failures += 1
@@ -389,7 +386,7 @@ class _Poller:
                 rng=self.rng,
             )
             row.last_status = error.status
-            row.last_error = storable_text(error.message)
+            row.last_error = storable_text(error.message, MAX_MESSAGE_CHARS)
             row.last_error_kind = error.kind
             self._release(row)
         return FeedOutcome(feed.id, feed.url, "error", message=f"{error.kind}: {error.message}")

@@ -34,10 +34,9 @@ from classifiers.artifacts import default_model_path
 from service.ops.backup import BATCH, FORMAT, FORMAT_VERSION, MANIFEST, sha256_of
 from service.ops.errors import InputError
 from service.ops.keys import ROLES
-from service.ops.subscriptions import EVENT_TYPES, LEVELS
+from service.ops.subscriptions import check_choices
 from service.ops.watches import WatchSpec
 from service.store import backup as store
-from service.webhooks.formats import FORMATS
 
 READ_ERRORS = (tarfile.TarError, EOFError, OSError, zlib.error, UnicodeDecodeError, ValueError)
 # Rows whose shape is wrong (a list for a row, a number for a date) raise these while loading.
@@ -269,14 +268,17 @@ def _check_row(table: str, row: Any, file: str, number: int) -> None:
             problem = f"not a valid watch ({str(exc).splitlines()[0]})"
     elif table == "api_keys" and row.get("role") not in ROLES:
         problem = f"unknown role {row.get('role')!r}"
-    elif table == "subscriptions" and not (
-        row.get("min_level") in LEVELS
-        and row.get("format") in FORMATS
-        and isinstance(row.get("events"), list)
-        and set(row["events"]) <= set(EVENT_TYPES)
-        and isinstance(row.get("watches"), list)
-        and all(isinstance(w, str) for w in row["watches"])
-    ):
-        problem = "not a valid subscription (level, format, events or watches)"
+    elif table == "subscriptions":
+        try:
+            if not (
+                {"min_level", "format"} <= row.keys()
+                and isinstance(row.get("events"), list)
+                and isinstance(row.get("watches"), list)
+                and all(isinstance(w, str) for w in row["watches"])
+            ):
+                raise InputError("level, format, events or watches missing or malformed")
+            check_choices(row)
+        except InputError as exc:
+            problem = f"not a valid subscription ({exc})"
     if problem is not None:
         raise ArchiveError(f"{file}: row {number}: {problem}; nothing was imported")

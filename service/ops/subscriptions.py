@@ -54,6 +54,11 @@ def validate(session: Session, fields: dict[str, Any], *, settings: Settings) ->
     unknown = [w for w in fields.get("watches", []) if w not in known]
     if unknown:
         raise InputError(f"unknown watches {unknown}; known: {', '.join(sorted(known))}")
+    check_choices(fields)
+
+
+def check_choices(fields: dict[str, Any]) -> None:
+    """Level, event types and format among the known ones (the defaults where absent)."""
     if fields.get("min_level", "warning") not in LEVELS:
         raise InputError(f"min_level must be one of {', '.join(LEVELS)}")
     bad_events = [e for e in fields.get("events", []) if e not in EVENT_TYPES]

@@ -134,13 +134,9 @@ def update_watch(
 
 def disable_watch(session: Session, slug: str, *, now: datetime) -> Watch:
     """Stops attributing and evaluating; an open alert is resolved (and told to those who
-    heard it), as Alertmanager resolves an alert whose rule is gone, not left firing forever."""
-    watch = get_watch(session, slug)
-    if watch.enabled:
-        watch.enabled = False
-        session.flush()
-        close_open_alert(session, watch, now=now)
-    return watch
+    heard it), as Alertmanager resolves an alert whose rule is gone, not left firing forever
+    (update_watch does it, as for `PATCH {"enabled": false}`)."""
+    return update_watch(session, slug, {"enabled": False}, now=now)
 
 
 def delete_watch(session: Session, slug: str, *, now: datetime) -> None:
@@ -200,6 +196,11 @@ def _term_pattern(term: str) -> re.Pattern[str]:
 
 def _found(terms: Sequence[str], text: str) -> list[str]:
     return [t for t in terms if _term_pattern(t).search(text)]
+
+
+def story_text(title: str, summary: str) -> str:
+    """What a watch's terms are matched against, at ingestion and when a watch starts alike."""
+    return f"{title}\n{summary}"
 
 
 def match_watch(watch: Watch, *, text: str, countries: Sequence[str]) -> dict[str, Any] | None:
@@ -267,11 +268,12 @@ def reattribute(session: Session, watch: Watch, *, now: datetime) -> None:
         for a in watch_store.attributions_between(session, watch.id, since=since, until=now)
     }
     unattributed = []
-    for story in watch_store.stories_published_between(session, since=since, until=now):
-        article_id, text, _published, countries = story
+    stories = watch_store.stories_published_between(session, since=since, until=now)
+    for article_id, title, summary, published, countries in stories:
+        text = story_text(title, summary)
         existing = current.get(article_id)
         if existing is None:
-            unattributed.append(story)
+            unattributed.append((article_id, text, published, countries))
         elif (matched := match_watch(watch, text=text, countries=countries)) is None:
             session.delete(existing)
         else:

@@ -84,8 +84,8 @@ def attributed_signals(
 
 def stories_published_between(
     session: Session, *, since: datetime, until: datetime
-) -> list[tuple[int, str, datetime, list[str]]]:
-    """(article id, title + summary, published, countries of its newest score) of every scored
+) -> list[tuple[int, str, str, datetime, list[str]]]:
+    """(article id, title, summary, published, countries of its newest score) of every scored
     story published in the window: what attribution reads."""
     rows = session.execute(
         sa_select(
@@ -101,7 +101,7 @@ def stories_published_between(
     ).all()
     newest = {row[0]: row for row in rows}
     return [
-        (int(a), f"{title}\n{summary}", published, list(countries or []))
+        (int(a), title, summary, published, list(countries or []))
         for a, title, summary, published, countries in newest.values()
     ]
 

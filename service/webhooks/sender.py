@@ -26,7 +26,8 @@ from feeds.errors import FetchError
 # connection reuse across names) lives with the feed fetcher; webhooks reuse it for POSTs.
 from feeds.fetch import parse_retry_after, pinned_request
 from feeds.netguard import resolve_checked
-from service.webhooks.retry import MAX_RETRY_AFTER_S, classify
+from feeds.normalise import storable_text
+from service.webhooks.retry import MAX_RETRY_AFTER_S, RETRY, classify
 from service.webhooks.signing import USER_AGENT
 
 log = logging.getLogger(__name__)
@@ -89,13 +90,7 @@ async def _excerpt(response: httpx.Response, max_bytes: int, *, budget_s: float)
                     break
     except (TimeoutError, httpx.HTTPError, OSError):
         pass
-    return clean_text(bytes(data[:max_bytes]).decode("utf-8", errors="replace"), max_bytes)
-
-
-def clean_text(text: str, limit: int) -> str:
-    """``text`` fit for any database column: PostgreSQL text refuses NUL, so it goes; and at
-    most ``limit`` characters, so nothing a receiver sends makes a stored row large."""
-    return text.replace("\x00", "")[:limit]
+    return storable_text(bytes(data[:max_bytes]).decode("utf-8", errors="replace"), max_bytes)
 
 
 def retry_after_s(value: str | None) -> float | None:
@@ -152,7 +147,8 @@ def _words(exc: BaseException | None) -> str:
     return text or (type(exc).__name__ if exc is not None else "no address to try")
 
 
-def _no_answer(started: float, error: str, outcome: str = "retry") -> SendResult:
+def no_answer(started: float, error: str, outcome: str = RETRY) -> SendResult:
+    """An attempt that got no usable answer: `outcome` retry (with backoff) unless blocked."""
     return SendResult(
         status=None,
         latency_s=time.monotonic() - started,
@@ -182,19 +178,19 @@ async def _send_now(
                 # A name that does not resolve may resolve tomorrow; a refused address or a
                 # malformed URL will not, and we must not even try to connect.
                 outcome = "retry" if exc.kind == "dns" else BLOCKED
-                return _no_answer(started, exc.message, outcome)
+                return no_answer(started, exc.message, outcome)
             response = await _connect(client, url, addresses, body, headers)
     except (TimeoutError, httpx.TimeoutException):
-        return _no_answer(started, f"no answer from {url} within {timeout_s:g} s (timed out)")
+        return no_answer(started, f"no answer from {url} within {timeout_s:g} s (timed out)")
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-        return _no_answer(started, f"not a deliverable URL: {url!r} ({exc})", BLOCKED)
+        return no_answer(started, f"not a deliverable URL: {url!r} ({exc})", BLOCKED)
     except (httpx.TransportError, OSError) as exc:
         # Reset connections, truncated answers, protocol errors: the exchange broke.
-        return _no_answer(
+        return no_answer(
             started, f"connection to {url} failed: {type(exc).__name__}: {_words(exc)}"
         )
     if isinstance(response, str):
-        return _no_answer(started, response)
+        return no_answer(started, response)
     latency = time.monotonic() - started
     try:
         outcome = classify(response.status_code)
@@ -215,36 +211,6 @@ async def _send_now(
                 await response.aclose()
 
 
-async def _send_guarded(
-    client: httpx.AsyncClient,
-    url: str,
-    body: bytes,
-    headers: Mapping[str, str],
-    *,
-    allow_private: bool,
-    timeout_s: float,
-    max_response_bytes: int,
-) -> SendResult:
-    """``_send_now``, and anything it did not foresee becomes a failed attempt (retried with
-    backoff) rather than an exception: one receiver's odd answer must not stop the others."""
-    started = time.monotonic()
-    try:
-        return await _send_now(
-            client,
-            url,
-            body,
-            headers,
-            allow_private=allow_private,
-            timeout_s=timeout_s,
-            max_response_bytes=max_response_bytes,
-        )
-    except Exception as exc:
-        log.exception("sending a webhook to %s failed unexpectedly", url)
-        return _no_answer(
-            started, f"sending to {url} failed unexpectedly: {type(exc).__name__}: {_words(exc)}"
-        )
-
-
 async def send(
     client: httpx.AsyncClient,
     url: str,
@@ -258,24 +224,25 @@ async def send(
     """POST ``body`` with ``headers`` to ``url``; the whole attempt (DNS, connect, answer,
     excerpt) is bounded by ``timeout_s``. Never raises: network problems, odd answers and
     our own surprises come back as ``outcome="retry"`` with the reason in ``error``."""
-    slots = _SLOTS.get(client)
-    if slots is None:  # a client not made by make_client: the caller bounds concurrency
-        return await _send_guarded(
-            client,
-            url,
-            body,
-            headers,
-            allow_private=allow_private,
-            timeout_s=timeout_s,
-            max_response_bytes=max_response_bytes,
-        )
-    async with slots:
-        return await _send_guarded(
-            client,
-            url,
-            body,
-            headers,
-            allow_private=allow_private,
-            timeout_s=timeout_s,
-            max_response_bytes=max_response_bytes,
-        )
+    slots = _SLOTS.get(client)  # None: a client not made by make_client, the caller bounds it
+    async with slots if slots is not None else contextlib.nullcontext():
+        started = time.monotonic()
+        try:
+            return await _send_now(
+                client,
+                url,
+                body,
+                headers,
+                allow_private=allow_private,
+                timeout_s=timeout_s,
+                max_response_bytes=max_response_bytes,
+            )
+        except Exception as exc:
+            # Anything _send_now did not foresee becomes a failed attempt (retried with
+            # backoff) rather than an exception: one receiver's odd answer must not stop the
+            # others.
+            log.exception("sending a webhook to %s failed unexpectedly", url)
+            return no_answer(
+                started,
+                f"sending to {url} failed unexpectedly: {type(exc).__name__}: {_words(exc)}",
+            )
