@@ -20,7 +20,7 @@ from sklearn.pipeline import Pipeline
 
 from classifiers.scoring import Scorer
 
-DEFAULT_MODEL_VERSION = "2026.12.3"
+DEFAULT_MODEL_VERSION = "2026.12.4"
 ARTIFACT_PREFIX = "ceasewatch-"
 _ZIP_MAGIC = b"PK\x03\x04"
 _PICKLE_MAGIC = b"\x80"
@@ -55,6 +55,8 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.svm._classes.LinearSVC",
     "sklearn.calibration.CalibratedClassifierCV",
     "classifiers.designs.SharpenedCalibratedClassifierCV",
+    # A function, stored by name: the word vectorizer's preprocessor (designs.word_features).
+    "classifiers.word_preprocessing.preprocess",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.isotonic.IsotonicRegression",

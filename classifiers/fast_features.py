@@ -5,7 +5,7 @@ at a time: it strips accents character by character whenever a text has any non-
 character (news has curly quotes everywhere), builds a string for every bigram and counts
 features in a dict. Scoring used to spend as long on that as on everything else together.
 
-Here, per text, only lower-casing, accent stripping and the vectorizer's own tokenizer run in
+Here, per text, only the preprocessing (classifiers.word_preprocessing) and the tokenizer run in
 Python; tokens become word ids with one C-level dict lookup each, and unigram and bigram
 columns, counts and TF-IDF weights are computed with numpy over the whole batch. The result
 is the same matrix, bit for bit (same sorted indices, same float operations in the same
@@ -19,7 +19,6 @@ scikit-learn unchanged.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from itertools import repeat
 
@@ -30,9 +29,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import normalize
 
-from classifiers.designs import WORD_TOKEN_PATTERN
+from classifiers.word_preprocessing import WORD_TOKEN_PATTERN, preprocess, strip_accents
 
-_ASCII = frozenset(map(chr, range(128)))
 # The vectorizer settings this module reproduces; other values fall back to scikit-learn.
 _REQUIRED = {
     "analyzer": "word",
@@ -41,7 +39,6 @@ _REQUIRED = {
     "lowercase": True,
     "ngram_range": (1, 2),
     "norm": "l2",
-    "preprocessor": None,
     "stop_words": None,
     "strip_accents": "unicode",
     "token_pattern": WORD_TOKEN_PATTERN,  # tokens never contain a space: bigram = 2 tokens
@@ -50,16 +47,9 @@ _REQUIRED = {
 }
 
 
-def strip_accents(text: str) -> str:
-    """scikit-learn's strip_accents_unicode, same output: NFKD, then drop combining marks.
-    Only the few distinct non-ASCII characters are inspected, not every character."""
-    if text.isascii():
-        return text
-    normalized = unicodedata.normalize("NFKD", text)
-    marks = [ch for ch in set(normalized).difference(_ASCII) if unicodedata.combining(ch)]
-    if not marks:
-        return normalized
-    return normalized.translate(dict.fromkeys(map(ord, marks)))
+def _lower_without_accents(text: str) -> str:
+    """What the vectorizer does before tokenizing when it has no preprocessor of its own."""
+    return strip_accents(text.lower())
 
 
 def supports(features: object) -> bool:
@@ -75,6 +65,8 @@ def supports(features: object) -> bool:
     params = vectorizer.get_params()
     if np.dtype(params["dtype"]) != np.float64:
         return False
+    if params["preprocessor"] not in (None, preprocess):
+        return False
     return all(params[name] == value for name, value in _REQUIRED.items())
 
 
@@ -87,6 +79,7 @@ class WordTfidf:
         vectorizer: TfidfVectorizer = features.transformer_list[0][1]
         vocabulary: dict[str, int] = vectorizer.vocabulary_
         self._tokenize = vectorizer.build_tokenizer()
+        self._preprocess = vectorizer.preprocessor or _lower_without_accents
         self._sublinear = bool(vectorizer.sublinear_tf)
         self._idf: NDArray[np.float64] = np.asarray(vectorizer.idf_, dtype=np.float64)
         self._width = len(vocabulary)
@@ -113,11 +106,11 @@ class WordTfidf:
 
     def counts(self, texts: Sequence[str]) -> sp.csr_array:
         """Term counts (float64, sorted column indices), like CountVectorizer.transform."""
-        tokenize = self._tokenize
+        tokenize, preprocess_text = self._tokenize, self._preprocess
         tokens: list[str] = []
         lengths: list[int] = []
         for text in texts:
-            found = tokenize(strip_accents(text.lower()))
+            found = tokenize(preprocess_text(text))
             tokens += found
             lengths.append(len(found))
         n_texts = len(texts)

@@ -47,7 +47,12 @@ MODALITY_WORDS = 5
 _NEGATION = re.compile(
     # "no respite from Israeli bombing" reports the bombing: not a negation.
     r"\b(?:no(?! (?:respite|let-?up|end|sign of (?:a )?(?:let-?up|end)))|not|never|without"
-    r"|den(?:y|ies|ied|ying)|reject\w*|dismiss\w*|refut\w*|false\w*"
+    r"|den(?:y|ies|ied|ying)|reject\w*|dismiss\w*|refut\w*|false\w*|refus(?:es?|ed|ing)"
+    r"|rul(?:es?|ed|ing) out"
+    # Stopping it: "suspends talks", "called off the strikes" ("halt" is left out: "calls to
+    # halt the bombardment" report a bombardment going on).
+    r"|suspend(?:s|ed|ing)?|call(?:s|ed|ing)? off|break(?:s|ing)? off|broke off"
+    r"|walk(?:s|ed|ing)? out of|pull(?:s|ed|ing)? out of"
     r"|fake|baseless|unfounded|didn't|hasn't|haven't|wasn't|weren't|nor|neither"
     # "foiled an attack" did not happen ("thwarted drone attacks" were intercepted: they did).
     r"|foil\w*)\b"

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from classifiers.artifacts import load_model
 from service.api.app import create_app
 from service.clock import utcnow
 from service.config import Settings
@@ -276,9 +277,29 @@ def test_retrain_compare_and_promote(client_with_corpora: TestClient, engine: En
         unrelated = rows[name]["unrelated_news"]
         return int(unrelated["disaster"]["above_threshold"] + unrelated["crime"]["above_threshold"])
 
-    # The weights reached training: fewer of our annotated disaster and crime stories alarm
-    # (8 of 179 -> 7 when measured with model 2026.12.2's design).
-    assert alarms(second) < alarms(version)
+    def calm_escalation(name: str) -> float:
+        with session_scope(engine) as session:
+            row = session.get(ModelVersion, name)
+            assert row is not None
+            scorer = load_model(Path(row.path), expected_sha256=row.sha256)
+        proba = scorer.quad_probabilities(CRIME_AND_DISASTER)
+        return float((proba[:, 3] + proba[:, 4]).mean())
+
+    # The weights reached training: no more of our annotated disaster and crime stories alarm
+    # (8 of 179 -> 7 with model 2026.12.2's design; 6 both with 2026.12.4's, already few), and
+    # crime and disaster headlines score lower (mean escalation 0.080 -> 0.049 with 2026.12.4's).
+    assert alarms(second) <= alarms(version)
+    assert calm_escalation(second) < 0.8 * calm_escalation(version)
+
+
+CRIME_AND_DISASTER = [  # written for this test, not from any corpus
+    "Police arrest 12 after gang shootout in Chicago",
+    "Earthquake kills 30 in eastern Turkey",
+    "Floods force thousands to flee their homes in Pakistan",
+    "Gunman kills three in shooting at a Texas mall",
+    "Wildfire destroys 200 homes on Greek island",
+    "Cartel violence: police find 11 bodies in Sinaloa",
+]
 
 def test_a_candidate_without_the_archive_weak_labels_is_flagged() -> None:
     # A data folder without the news archive trains without its weak labels; the dev figures

@@ -103,6 +103,23 @@ def test_untrusted_type_is_refused(tmp_path: Path) -> None:
         load_model(path, expected_sha256=hashlib.sha256(data).hexdigest())
 
 
+def test_a_function_other_than_the_trusted_preprocessor_is_refused(tmp_path: Path) -> None:
+    """skops stores a function by name and would import and call any one; only
+    classifiers.word_preprocessing.preprocess is trusted."""
+    import hashlib
+    import textwrap
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(preprocessor=textwrap.dedent).fit(["alpha beta", "beta gamma"])
+    pipeline = Pipeline([("features", vectorizer), ("classifier", vectorizer)])
+    path = tmp_path / "ceasewatch-odd.skops"
+    data = skops.io.dumps(pipeline)
+    path.write_bytes(data)
+    with pytest.raises(ModelLoadError, match=r"untrusted type textwrap\.dedent"):
+        load_model(path, expected_sha256=hashlib.sha256(data).hexdigest())
+
+
 def test_missing_hash_is_refused(tmp_path: Path) -> None:
     path = _copy_shipped(tmp_path)
     card_path(path).unlink()

@@ -17,10 +17,11 @@ import pytest
 from numpy.typing import NDArray
 
 from classifiers import signals
-from classifiers.fast_features import WordTfidf, strip_accents, supports
+from classifiers.fast_features import WordTfidf, supports
 from classifiers.gazetteer import _pattern, countries_in, countries_in_texts, gazetteer
 from classifiers.scoring import QUAD_CLASSES, Score, Scorer, TextItem
 from classifiers.signal_patterns import PATTERNS
+from classifiers.word_preprocessing import strip_accents
 
 EDGE_CASES = [
     "",
@@ -48,6 +49,9 @@ EDGE_CASES = [
     "North Korea fired missiles into the sea",
     "Ukraine says fighting continues",  # gated armed_clash words without an armed context
     "Israel plans a ground offensive; Hamas vowed to launch rockets",  # a plan, then a threat
+    # Negation scopes (classifiers.word_preprocessing): marked words, a hyphenated cue, a curly
+    # apostrophe, a cue at the very end.
+    "Russia rules out peace talks; Hamas didn\u2019t attack a no-fly zone, not-for-profit. Not",
 ]
 
 # ---- the code paths before optimisation -------------------------------------------------------

@@ -89,6 +89,30 @@ def test_negated_events_score_low(scorer: Scorer) -> None:
     assert asserted["signals"]["shelling"] >= 0.5  # type: ignore[index]
 
 
+def test_refused_talks_and_truces_are_not_de_escalation(scorer: Scorer) -> None:
+    """CAMEO codes a rejection as verbal conflict. Model 2026.12.3, before negation scopes were
+    marked (classifiers.word_preprocessing), scored the first 0.97 de-escalation with talks at
+    0.99, the second 0.65 de-escalation with a ceasefire signal at 0.8."""
+    refused = [
+        "Russia rules out peace talks with Ukraine until its conditions are met",
+        "Israel rejects calls for a ceasefire in Gaza",
+        "Hamas refuses ceasefire proposal as Israeli strikes pound Rafah",
+    ]
+    for text in refused:
+        line = _one(scorer, text)
+        assert line["escalation"] > line["deescalation"], (text, line)  # type: ignore[operator]
+        assert line["deescalation"] < 0.5, (text, line)  # type: ignore[operator]
+        for name in ("talks", "ceasefire_agreement"):
+            assert line["signals"][name] < 0.5, (text, line)  # type: ignore[index]
+    explanation = dict(_one(scorer, refused[0])["explanation"])  # type: ignore[call-overload]
+    assert "not-talks" in explanation and "talks" not in explanation
+    suspended = _one(scorer, "Israel suspends talks with Hamas after rocket fire")
+    assert suspended["signals"]["talks"] < 0.5  # type: ignore[index]
+    # Still cooperation when nothing is refused.
+    agreed = _one(scorer, "Russia and Ukraine agree to hold peace talks next week")
+    assert agreed["deescalation"] > 0.5  # type: ignore[operator]
+
+
 def test_unrelated_news_scores_low(scorer: Scorer) -> None:
     calm = [
         "Manchester United beat Chelsea 2-1 in a Premier League clash at Old Trafford.",
