@@ -31,6 +31,7 @@ from classifiers.cross_validate import parse_assignment
 from classifiers.datasets import load_corpora
 from classifiers.deescalation_news import deescalation_share
 from classifiers.designs import DESIGNS
+from classifiers.headline_news import headline_share
 from classifiers.model_card import (
     pooled_heldout_signals,
     render_model_card,
@@ -58,12 +59,14 @@ LIMITATIONS = [
     "the 2% we hold sports, business and science to; riots, crackdowns and political "
     "violence can still score high, by design.",
     "ConfliBERT's news sentences are few (1,344); on their held-out quarter escalation F1 is "
-    "0.880, at the 0.88 target (0.861 for model 2026.12.3, before the negation scopes; see "
-    "the table), but 336 sentences cannot tell these apart (95% bootstrap interval "
-    "0.84-0.92), and that quarter was read for four builds of the negation module; 5-fold "
-    "CV on the training part over three fold seeds, every sentence held out once per seed, "
-    "gives 0.874 (0.867-0.879 by seed; 0.862 for 2026.12.3), the firmer estimate: still "
-    "below the target; on all held-out news it is above. A "
+    "0.894, above the 0.88 target (0.880 for model 2026.12.4, before the headline copies; "
+    "0.861 for 2026.12.3, before the negation scopes; see the table), but 336 sentences "
+    "cannot tell these apart (95% bootstrap interval 0.85-0.93), and that quarter was read "
+    "for five builds this session; 5-fold CV on the training part over three fold seeds, "
+    "every sentence held out once per seed, gives 0.879 (0.868-0.895 by seed; 0.874 for "
+    "2026.12.4, 0.862 for 2026.12.3), the firmer estimate: at the target's line, not above "
+    "it, and after a dozen settings were compared by the same CV, so a little flattered; on "
+    "all held-out news it is above (0.951). A "
     "fine-tuned sentence encoder (all-MiniLM-L6-v2) reaches 0.939 by the same CV and 0.924 on "
     "the dev quarter, so the target is within reach of a transformer, not of a model that "
     "scores 5,000 articles a second per core; distilling it through archive labels did not "
@@ -210,6 +213,9 @@ HYPERPARAMETER_SEARCH = {
         "the signals' new refusal cues; experiments/refusal_scope/)": [0.7938, 0.8741, 0.0578],
         "the same weak labels without the marking (the control for the row above)":
             [0.781, 0.8625, 0.0571],
+        "news_adapted as 2026.12.4 + a headline-only copy of each weak conflict and "
+        "cooperation item (1,621; model 2026.12.5; experiments/headline_copies/)":
+            [0.7964, 0.879, 0.0519],
         "earlier protocol: C=0.25 news_weight=3": [0.696, 0.81],
         "earlier protocol: C=0.5 news_weight=3": [0.7064, 0.8163],
         "earlier protocol: C=1.0 news_weight=3": [0.7109, 0.809],
@@ -376,7 +382,26 @@ DESIGN_CHOICE = (
     "gained 'refuses', 'rules out' and the stopping verbs "
     "'suspends', 'calls off', 'breaks off', 'walks out of', 'pulls out of' ('halt' was left "
     "out: 'calls to halt the bombardment' report one going on): two bombing false alarms "
-    "fewer on the held-out samples, no hit lost on any annotated batch."
+    "fewer on the held-out samples, no hit lost on any annotated batch. "
+    "Headline copies (model 2026.12.5, 2026-12-07, session 11): some feeds send headlines "
+    "without summaries, and 2026.12.4 read 59 of 68 held-out annotated archive items that "
+    "report an armed event as escalation from the headline alone, against 67 from headline "
+    "and summary (the headlines section below). Every weak conflict and cooperation item of "
+    "the archive now also gives a copy of its headline alone with the same label (at least "
+    "four words, none that repeats a held-out item's text or headline; "
+    "classifiers/weak_labels.py): 1,621 copies. By CV against 2026.12.4: escalation F1 0.874 "
+    "-> 0.879 (0.876, 0.867, 0.879 -> 0.875, 0.868, 0.895 by fold seed: within the seeds' "
+    "noise), macro-F1 0.794 -> 0.796, held-out calm items above 0.5 5.8% -> 5.2%. On the dev "
+    "quarter: ConfliBERT escalation F1 0.880 -> 0.894 (macro-F1 0.857 both), unrelated AG "
+    "items above 0.5 8 -> 7 of 1,140; held-out armed events from the headline alone 59 -> 61 "
+    "of 68, from headline and summary 67 -> 66; annotated disaster items 3 -> 4 of 118 and "
+    "crime items 3 -> 4 of 61 (2026.12.3's figures); held-out de-escalation-only items "
+    "unchanged (7 and 18 of 28); the pooled signals: one armed_clash false alarm more "
+    "(P 0.58 -> 0.57), casualties three false alarms more and one hit fewer, bombing one hit "
+    "fewer. Copying the calm items' "
+    "headlines too was tried (experiments/headline_copies/: dev 0.896, but macro-F1 by CV "
+    "0.789, and the CV's calm figure is then not honest, the held-out calm items' headlines "
+    "being in training) and not shipped."
 )
 # Each batch was measured once while still unseen, then used for the next round of pattern
 # fixes; only the last one (the `heldout` batch) is unseen by the shipped patterns. Kept here
@@ -450,7 +475,10 @@ HELDOUT_HISTORY = [
     "no target signal: casualties loses one AG News hit, talks and war_rhetoric gain one false "
     "alarm each; model 2026.12.4 (negation scopes in the word features; refusal and stopping "
     "cues in the signals' negation) changes no target signal: bombing loses two false alarms "
-    "(one archive item, one AG News row), casualties gains one AG News hit",
+    "(one archive item, one AG News row), casualties gains one AG News hit; model 2026.12.5 "
+    "(headline copies) adds one armed_clash false alarm on round 9 (P 0.63 -> 0.60) and three "
+    "casualties false alarms there (P 0.86 -> 0.81), and loses one bombing and one casualties "
+    "hit on AG News",
 ]
 UNRELATED_METHOD = (
     "300 archive items (`python -m classifiers.unrelated_news --seed 2035`, 150 with a disaster "
@@ -464,6 +492,8 @@ UNRELATED_METHOD = (
     "these items, nor any copy of one, is among the archive's weakly labelled training items."
 )
 PERFORMANCE = [
+    "Model 2026.12.5: the same design, preprocessor and vocabulary size as 2026.12.4 (trained "
+    "on more rows), so the same speed; the figures below are 2026.12.4's and older.",
     "Model 2026.12.4 (negation scopes: its preprocessor runs in the bare pipeline and in the "
     "Scorer alike, 0.16 s per 10,000 texts, so word features take 0.41 s instead of 0.30 s), "
     "one run, 2026-12-07, session 11, no other job on the machine: batch 11,626 articles/s, "
@@ -569,6 +599,7 @@ def _document(card: dict[str, object], scorer: Scorer, data_dir: Path, *, design
     card["unrelated_news"] = unrelated_share(scorer, data_dir)
     card["unrelated_news_method"] = UNRELATED_METHOD
     card["deescalation_news"] = deescalation_share(scorer, data_dir)
+    card["headline_news"] = headline_share(scorer, data_dir)
     caveat = setting_caveat(design, card.get("sample_weights"))
     card["notes"] = LIMITATIONS if caveat is None else [caveat, *LIMITATIONS]
     card["hyperparameter_search"] = HYPERPARAMETER_SEARCH

@@ -18,6 +18,7 @@ from classifiers.capture_sample import capture_signal_metrics
 from classifiers.datasets import load_corpora
 from classifiers.deescalation_news import deescalation_share
 from classifiers.evaluation import evaluate, format_report
+from classifiers.headline_news import headline_share
 from classifiers.model_card import pooled_heldout_signals, signal_sample_metrics
 from classifiers.training import share_above_alert_threshold, split_news_dev
 from classifiers.unrelated_news import unrelated_share
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(unrelated_share(scorer, args.data)))
     print("== held-out annotated news of de-escalation only (classifiers/deescalation_news.py) ==")
     print(json.dumps(deescalation_share(scorer, args.data)))
+    print("== held-out annotated armed events, headline alone (classifiers/headline_news.py) ==")
+    print(json.dumps(headline_share(scorer, args.data)))
     return 0
 
 

@@ -45,6 +45,17 @@ def read_archive(data_dir: Path) -> dict[str, str]:
     return out
 
 
+def read_archive_headlines(data_dir: Path) -> dict[str, str]:
+    """archive id -> headline alone (cleaned), for the ids read_archive gives."""
+    out: dict[str, str] = {}
+    with (data_dir / ARCHIVE).open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            out.setdefault(archive_id(record.get("link") or ""),
+                           clean_text(record.get("title") or ""))
+    return out
+
+
 def read_annotations(path: Path) -> list[dict[str, object]]:
     """The records of one of our annotation files (one JSON object a line; none if absent)."""
     if not path.is_file():
@@ -327,6 +338,15 @@ def render_model_card(card: dict[str, object]) -> str:
                   f"escalation at or above {calm_side['threshold']} (the watch would read them "
                   f"as trouble) and {calm_side['deescalation_above_threshold']} score "
                   "de-escalation there.", ""]
+    headlines = card.get("headline_news")
+    if isinstance(headlines, dict) and headlines:
+        lines += ["## Headlines alone (classifiers/headline_news.py)", "",
+                  f"Of the {headlines['items']} held-out annotated archive items that report an "
+                  "armed event (airstrike, shelling, armed clash, bombing, cross-border attack, "
+                  f"territorial seizure), {headlines['above_threshold_with_summary']} score "
+                  f"escalation at or above {headlines['threshold']} from headline and summary, "
+                  f"{headlines['above_threshold_headline_alone']} from the headline alone (what "
+                  "a feed without summaries sends).", ""]
     performance = card.get("performance")
     if isinstance(performance, list):
         lines += ["## Performance (bench/bench_scoring.py)", "", *performance, ""]

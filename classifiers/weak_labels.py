@@ -1,6 +1,6 @@
 """Weak supervision from the 2023 news archive, in the register we score (headline + summary).
 
-Two kinds of item, both labelled by rules, never by reading:
+Three kinds of item, all labelled by rules, never by reading:
 
 - calm (`archive_calm`, neutral): a disaster or crime word and none of the armed-conflict
   words (unrelated_news.DISASTER_WORDS / CRIME_WORDS / ARMED_CONFLICT). The corpora hold almost
@@ -18,6 +18,15 @@ Two kinds of item, both labelled by rules, never by reading:
   model 2026.12.2 scored "Israel, Hamas to start first truce in Gaza war" 0.99 escalation,
   and 11 of the 28 held-out annotated items that report only de-escalation at or above 0.5.
 
+Conflict and cooperation items also give a copy of their headline alone, with the same label
+(`archive_conflict_headline`, `archive_cooperation_headline`), when it has at least
+HEADLINE_MIN_WORDS words: feeds without summaries send bare headlines, and a model trained on
+sentences and headline + summary pairs read them poorly (before the copies, model 2026.12.4
+scored 87% of held-out annotated event items at or above 0.5 from the headline alone, against
+99% with the summary; classifiers/headline_news.py). Calm items get no copy: the CV's held-out
+calm items would then have their headlines in training, and copying them too lowered macro-F1
+(experiments/headline_copies/).
+
 Every item of our annotation files (and every copy of one, by dedup_key) is left out, so the
 signal and topic measurements stay on news the model never saw. The card records a digest of
 those ids: a batch annotated later may hold items this model trained on, so its figures mean
@@ -29,8 +38,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
+
 from classifiers.datasets import LabelledText, dedup_key
-from classifiers.model_card import ARCHIVE, read_archive
+from classifiers.model_card import ARCHIVE, read_archive, read_archive_headlines
 from classifiers.signal_patterns import WEAK
 from classifiers.signals import SIGNALS, pattern_evidence
 from classifiers.unrelated_news import ARMED_CONFLICT, CRIME_WORDS, DISASTER_WORDS, annotated_ids
@@ -42,30 +54,54 @@ _EVENT_COLUMNS = [SIGNALS.index(name) for name in EVENT_SIGNALS]
 _ESCALATION_COLUMNS = [SIGNALS.index(name) for name in SIGNALS_ESCALATION]
 _TALKS = SIGNALS.index("talks")
 _YIELD_COLUMNS = [SIGNALS.index(name) for name in SIGNALS_DEESCALATION if name != "talks"]
+# Shorter headlines ("Live updates", "Ukraine war") say too little to carry a label.
+HEADLINE_MIN_WORDS = 4
 
 
-def weak_labels(texts: dict[str, str], exclude: set[str]) -> list[LabelledText]:
-    """Calm and conflict items of `texts` (archive id -> text), in id order, leaving out the
-    ids in `exclude` and any text that duplicates one of theirs."""
+def weak_labels(texts: dict[str, str], exclude: set[str],
+                headlines: dict[str, str] | None = None) -> list[LabelledText]:
+    """Calm, conflict and cooperation items of `texts` (archive id -> text), in id order,
+    leaving out the ids in `exclude` and any text that duplicates one of theirs; with
+    `headlines` (archive id -> headline alone), the headline copies too, leaving out any that
+    duplicates a held-out item's text or headline."""
+    headlines = headlines or {}
     held_out = {dedup_key(texts[item_id]) for item_id in exclude if item_id in texts}
-    candidates = [text for item_id, text in sorted(texts.items())
-                  if item_id not in exclude and dedup_key(text) not in held_out]
-    evidence = pattern_evidence(candidates)
+    held_out_headlines = held_out | {dedup_key(headlines[item_id]) for item_id in exclude
+                                     if item_id in headlines}
+    ids = [item_id for item_id, text in sorted(texts.items())
+           if item_id not in exclude and dedup_key(text) not in held_out]
+    evidence = pattern_evidence([texts[item_id] for item_id in ids])
     items: list[LabelledText] = []
-    for text, row in zip(candidates, evidence, strict=True):
-        lowered = text.lower()  # the word lists are written lower-case
-        if row[_EVENT_COLUMNS].max() >= WEAK:
-            items.append(LabelledText(text, "material_conflict", (), "archive_conflict"))
-        elif not ARMED_CONFLICT.search(lowered) and (
-            DISASTER_WORDS.search(lowered) or CRIME_WORDS.search(lowered)
-        ):
-            items.append(LabelledText(text, "neutral", (), "archive_calm"))
-        elif row[_ESCALATION_COLUMNS].max() < WEAK:
-            if row[_YIELD_COLUMNS].max() >= WEAK:
-                items.append(LabelledText(text, "material_cooperation", (), "archive_cooperation"))
-            elif row[_TALKS] >= WEAK:
-                items.append(LabelledText(text, "verbal_cooperation", (), "archive_cooperation"))
+    for item_id, row in zip(ids, evidence, strict=True):
+        text = texts[item_id]
+        label = _rule(text, row)
+        if label is None:
+            continue
+        quad, source = label
+        items.append(LabelledText(text, quad, (), source))
+        headline = headlines.get(item_id, "")
+        if (source != "archive_calm" and headline != text
+                and len(headline.split()) >= HEADLINE_MIN_WORDS
+                and dedup_key(headline) not in held_out_headlines):
+            items.append(LabelledText(headline, quad, (), f"{source}_headline"))
     return items
+
+
+def _rule(text: str, evidence: NDArray[np.float64]) -> tuple[str, str] | None:
+    """(QuadClass, source) of a weak item, or None: the rules of the module's docstring."""
+    lowered = text.lower()  # the word lists are written lower-case
+    if evidence[_EVENT_COLUMNS].max() >= WEAK:
+        return "material_conflict", "archive_conflict"
+    if not ARMED_CONFLICT.search(lowered) and (
+        DISASTER_WORDS.search(lowered) or CRIME_WORDS.search(lowered)
+    ):
+        return "neutral", "archive_calm"
+    if evidence[_ESCALATION_COLUMNS].max() < WEAK:
+        if evidence[_YIELD_COLUMNS].max() >= WEAK:
+            return "material_cooperation", "archive_cooperation"
+        if evidence[_TALKS] >= WEAK:
+            return "verbal_cooperation", "archive_cooperation"
+    return None
 
 
 def held_out_digest(ids: set[str]) -> str:
@@ -83,13 +119,14 @@ def archive_weak_labels(data_dir: Path) -> tuple[list[LabelledText], dict[str, o
     held_out = annotated_ids()
     if not held_out:
         return [], {"archive": str(ARCHIVE), "annotations": "absent: no weak labels"}
-    items = weak_labels(read_archive(data_dir), held_out)
+    items = weak_labels(read_archive(data_dir), held_out, read_archive_headlines(data_dir))
     return items, {
         "archive": str(ARCHIVE),
         "archive_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "calm": sum(item.source == "archive_calm" for item in items),
         "conflict": sum(item.source == "archive_conflict" for item in items),
         "cooperation": sum(item.source == "archive_cooperation" for item in items),
+        "headline_copies": sum(item.source.endswith("_headline") for item in items),
         "held_out_ids": len(held_out),
         "held_out_sha256": held_out_digest(held_out),
     }

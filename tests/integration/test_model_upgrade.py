@@ -69,7 +69,7 @@ def test_a_trained_model_that_is_still_there_stays_active(engine: Engine, tmp_pa
     # An operator's model in its own directory (here: a copy of the shipped one under another
     # name) is never swapped for the shipped one while its file exists.
     shipped = default_model_path()
-    copy = tmp_path / "ceasewatch-2026.12.5.skops"
+    copy = tmp_path / "ceasewatch-cw-operator.skops"
     shutil.copyfile(shipped, copy)
     shutil.copyfile(card_path(shipped), card_path(copy))
     with session_scope(engine) as session:
@@ -78,10 +78,10 @@ def test_a_trained_model_that_is_still_there_stays_active(engine: Engine, tmp_pa
         registry.add(
             session,
             ModelVersion(
-                version="2026.12.5", path=str(copy), sha256=sha, metrics={}, created_at=T0
+                version="cw-operator", path=str(copy), sha256=sha, metrics={}, created_at=T0
             ),
         )
-        model_ops.promote(session, "2026.12.5", now=T0)
+        model_ops.promote(session, "cw-operator", now=T0)
 
     with session_scope(engine) as session:
-        assert model_ops.ensure_default(session, now=T1).version == "2026.12.5"
+        assert model_ops.ensure_default(session, now=T1).version == "cw-operator"

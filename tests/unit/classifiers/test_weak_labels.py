@@ -11,7 +11,7 @@ import pytest
 
 from classifiers import unrelated_news
 from classifiers.datasets import dedup_key
-from classifiers.model_card import ARCHIVE, archive_id, read_archive
+from classifiers.model_card import ARCHIVE, archive_id, read_archive, read_archive_headlines
 from classifiers.scoring import Scorer, TextItem
 from classifiers.unrelated_news import (
     MEASURED_TOPICS,
@@ -70,6 +70,37 @@ def test_annotated_items_and_their_copies_stay_out_of_training() -> None:
     assert TEXTS["held"] not in kept
     assert TEXTS["copy"] not in kept  # the same story, other case and punctuation
     assert TEXTS["copy"] in {item.text for item in weak_labels(TEXTS, exclude=set())}
+
+
+def test_conflict_and_cooperation_items_give_a_copy_of_their_headline() -> None:
+    texts = {
+        "strike": f"Israeli airstrikes hit Gaza City. {TEXTS['strike']}",
+        "truce": f"Truce agreed in Gaza. {TEXTS['truce']}",
+        "flood": f"Floods in southern Brazil. {TEXTS['flood']}",
+        "short": f"Gaza war. {TEXTS['strike']} again",
+        "held": "Airstrikes on Gaza City at dawn. Dozens killed, officials say.",
+        "same_story": "Israeli airstrikes on Gaza City at dawn. Another outlet's summary of it.",
+    }
+    headlines = {"strike": "Israeli airstrikes hit Gaza City", "truce": "Truce agreed in Gaza",
+                 "flood": "Floods in southern Brazil", "short": "Gaza war",
+                 "held": "Airstrikes on Gaza City at dawn",
+                 "same_story": "Airstrikes on Gaza City, at dawn!"}
+    items = weak_labels(texts, exclude={"held"}, headlines=headlines)
+    copies = {item.text: item for item in items if item.source.endswith("_headline")}
+    assert copies["Israeli airstrikes hit Gaza City"].quad == "material_conflict"
+    assert copies["Israeli airstrikes hit Gaza City"].source == "archive_conflict_headline"
+    assert copies["Truce agreed in Gaza"].quad == "material_cooperation"
+    assert copies["Truce agreed in Gaza"].source == "archive_cooperation_headline"
+    assert "Floods in southern Brazil" not in copies  # calm items get no copy
+    assert "Gaza war" not in copies  # too short to carry a label
+    # The held-out item's headline, written another way by another outlet, stays out; its
+    # full text is a story of its own and stays in.
+    assert "Airstrikes on Gaza City, at dawn!" not in copies
+    assert texts["same_story"] in {item.text for item in items}
+    assert len(copies) == 2
+    # Without headlines, no copies: the items are the same as before.
+    assert [i for i in items if not i.source.endswith("_headline")] == weak_labels(
+        texts, exclude={"held"})
 
 
 def test_annotated_ids_read_both_annotation_files(
@@ -188,8 +219,11 @@ def test_the_shipped_model_never_trained_on_an_annotated_item(
     shared_data_dir: Path, scorer: Scorer
 ) -> None:
     assert stale_held_out(scorer.card) is None  # rebuilt after the last annotations
-    texts = read_archive(shared_data_dir)
-    weak = {dedup_key(item.text) for item in weak_labels(texts, annotated_ids())}
-    annotated = {dedup_key(texts[item_id]) for item_id in annotated_ids() if item_id in texts}
+    texts, headlines = read_archive(shared_data_dir), read_archive_headlines(shared_data_dir)
+    items = weak_labels(texts, annotated_ids(), headlines)
+    weak = {dedup_key(item.text) for item in items}
+    annotated = {dedup_key(view[item_id]) for item_id in annotated_ids()
+                 for view in (texts, headlines) if item_id in view}
     assert len(weak) > 2000 and len(annotated) > 2500
-    assert not weak & annotated
+    assert sum(item.source.endswith("_headline") for item in items) > 1000
+    assert not weak & annotated  # neither an annotated text nor its headline

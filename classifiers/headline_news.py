@@ -1,0 +1,57 @@
+"""Bare headlines must read as what they report: some feeds send no summary.
+
+Measured on the held-out annotated archive items (classifiers/annotations/signals_sample.jsonl,
+batches `heldout*`, never weak items) that report an armed event: how many score escalation at
+or above the alert threshold from the headline alone, against headline + summary as the card's
+other figures read them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from classifiers.model_card import (
+    ANNOTATIONS,
+    ARCHIVE,
+    read_annotations,
+    read_archive,
+    read_archive_headlines,
+)
+from classifiers.scoring import Scorer
+from classifiers.vocabulary import ESCALATION_ALERT_THRESHOLD, QUAD_CLASSES
+from classifiers.weak_labels import EVENT_SIGNALS
+
+_CONFLICT = [QUAD_CLASSES.index("verbal_conflict"), QUAD_CLASSES.index("material_conflict")]
+
+
+def event_items(texts: dict[str, str], headlines: dict[str, str]) -> list[str]:
+    """Ids of the held-out annotated archive items labelled with an event signal that have a
+    headline of their own and a summary (texts and headlines: archive id -> text)."""
+    return [
+        str(row["id"]) for row in read_annotations(ANNOTATIONS)
+        if str(row["batch"]).startswith("heldout") and str(row["id"]) in texts
+        and set(map(str, row["signals"])) & set(EVENT_SIGNALS)  # type: ignore[call-overload]
+        and headlines[str(row["id"])] and headlines[str(row["id"])] != texts[str(row["id"])]
+    ]
+
+
+def headline_share(scorer: Scorer, data_dir: Path) -> dict[str, object]:
+    """How many of those items score escalation at or above the alert threshold from the
+    headline alone and from headline + summary; {} without the archive."""
+    if not (data_dir / ARCHIVE).is_file():
+        return {}
+    texts, headlines = read_archive(data_dir), read_archive_headlines(data_dir)
+    ids = event_items(texts, headlines)
+    if not ids:
+        return {}
+
+    def above(view: dict[str, str]) -> int:
+        proba = scorer.quad_probabilities([view[item_id] for item_id in ids])
+        return int((proba[:, _CONFLICT].sum(axis=1) >= ESCALATION_ALERT_THRESHOLD).sum())
+
+    return {
+        "threshold": ESCALATION_ALERT_THRESHOLD,
+        "items": len(ids),
+        "above_threshold_headline_alone": above(headlines),
+        "above_threshold_with_summary": above(texts),
+    }
