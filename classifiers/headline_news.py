@@ -14,14 +14,12 @@ from classifiers.model_card import (
     ANNOTATIONS,
     ARCHIVE,
     read_annotations,
-    read_archive,
-    read_archive_headlines,
+    read_archive_and_headlines,
 )
 from classifiers.scoring import Scorer
-from classifiers.vocabulary import ESCALATION_ALERT_THRESHOLD, QUAD_CLASSES
+from classifiers.training import share_above_alert_threshold
+from classifiers.vocabulary import ESCALATION_ALERT_THRESHOLD
 from classifiers.weak_labels import EVENT_SIGNALS
-
-_CONFLICT = [QUAD_CLASSES.index("verbal_conflict"), QUAD_CLASSES.index("material_conflict")]
 
 
 def event_items(texts: dict[str, str], headlines: dict[str, str]) -> list[str]:
@@ -40,14 +38,14 @@ def headline_share(scorer: Scorer, data_dir: Path) -> dict[str, object]:
     headline alone and from headline + summary; {} without the archive."""
     if not (data_dir / ARCHIVE).is_file():
         return {}
-    texts, headlines = read_archive(data_dir), read_archive_headlines(data_dir)
+    texts, headlines = read_archive_and_headlines(data_dir)
     ids = event_items(texts, headlines)
     if not ids:
         return {}
 
     def above(view: dict[str, str]) -> int:
         proba = scorer.quad_probabilities([view[item_id] for item_id in ids])
-        return int((proba[:, _CONFLICT].sum(axis=1) >= ESCALATION_ALERT_THRESHOLD).sum())
+        return round(share_above_alert_threshold(proba) * len(ids))
 
     return {
         "threshold": ESCALATION_ALERT_THRESHOLD,

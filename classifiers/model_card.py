@@ -37,23 +37,22 @@ def archive_text(record: dict[str, str]) -> str:
 
 def read_archive(data_dir: Path) -> dict[str, str]:
     """archive id -> title + description (cleaned)."""
-    out: dict[str, str] = {}
+    return read_archive_and_headlines(data_dir)[0]
+
+
+def read_archive_and_headlines(data_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """In one pass: archive id -> title + description, and archive id -> headline alone (both
+    cleaned); an id repeated later in the file keeps its first record."""
+    texts: dict[str, str] = {}
+    headlines: dict[str, str] = {}
     with (data_dir / ARCHIVE).open(encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)
-            out.setdefault(archive_id(record.get("link") or ""), archive_text(record))
-    return out
-
-
-def read_archive_headlines(data_dir: Path) -> dict[str, str]:
-    """archive id -> headline alone (cleaned), for the ids read_archive gives."""
-    out: dict[str, str] = {}
-    with (data_dir / ARCHIVE).open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            out.setdefault(archive_id(record.get("link") or ""),
-                           clean_text(record.get("title") or ""))
-    return out
+            item_id = archive_id(record.get("link") or "")
+            if item_id not in texts:
+                texts[item_id] = archive_text(record)
+                headlines[item_id] = clean_text(record.get("title") or "")
+    return texts, headlines
 
 
 def read_annotations(path: Path) -> list[dict[str, object]]:

@@ -42,7 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from classifiers.datasets import LabelledText, dedup_key
-from classifiers.model_card import ARCHIVE, read_archive, read_archive_headlines
+from classifiers.model_card import ARCHIVE, read_archive_and_headlines
 from classifiers.signal_patterns import WEAK
 from classifiers.signals import SIGNALS, pattern_evidence
 from classifiers.unrelated_news import ARMED_CONFLICT, CRIME_WORDS, DISASTER_WORDS, annotated_ids
@@ -119,7 +119,8 @@ def archive_weak_labels(data_dir: Path) -> tuple[list[LabelledText], dict[str, o
     held_out = annotated_ids()
     if not held_out:
         return [], {"archive": str(ARCHIVE), "annotations": "absent: no weak labels"}
-    items = weak_labels(read_archive(data_dir), held_out, read_archive_headlines(data_dir))
+    texts, headlines = read_archive_and_headlines(data_dir)
+    items = weak_labels(texts, held_out, headlines)
     return items, {
         "archive": str(ARCHIVE),
         "archive_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from classifiers.headline_news import event_items, headline_share
-from classifiers.model_card import read_archive, read_archive_headlines, render_model_card
+from classifiers.model_card import read_archive_and_headlines, render_model_card
 from classifiers.scoring import Scorer
 
 
 def test_the_sample_holds_held_out_armed_events_with_a_summary(shared_data_dir: Path) -> None:
-    texts = read_archive(shared_data_dir)
-    ids = event_items(texts, read_archive_headlines(shared_data_dir))
+    texts, headlines = read_archive_and_headlines(shared_data_dir)
+    ids = event_items(texts, headlines)
     assert len(ids) >= 60
     assert all(". " in texts[item_id] for item_id in ids)  # headline and summary
     assert event_items({}, {}) == []

@@ -11,7 +11,7 @@ import pytest
 
 from classifiers import unrelated_news
 from classifiers.datasets import dedup_key
-from classifiers.model_card import ARCHIVE, archive_id, read_archive, read_archive_headlines
+from classifiers.model_card import ARCHIVE, archive_id, read_archive, read_archive_and_headlines
 from classifiers.scoring import Scorer, TextItem
 from classifiers.unrelated_news import (
     MEASURED_TOPICS,
@@ -219,7 +219,7 @@ def test_the_shipped_model_never_trained_on_an_annotated_item(
     shared_data_dir: Path, scorer: Scorer
 ) -> None:
     assert stale_held_out(scorer.card) is None  # rebuilt after the last annotations
-    texts, headlines = read_archive(shared_data_dir), read_archive_headlines(shared_data_dir)
+    texts, headlines = read_archive_and_headlines(shared_data_dir)
     items = weak_labels(texts, annotated_ids(), headlines)
     weak = {dedup_key(item.text) for item in items}
     annotated = {dedup_key(view[item_id]) for item_id in annotated_ids()
