@@ -61,11 +61,13 @@ def draw(
     within: frozenset[str] | None = None,
     strata: dict[str, int] | None = None,
     source: str = "archive",
+    require: Sequence[str] = (),
 ) -> list[dict[str, str]]:
     """Items of `source` ("archive", the 2023 news archive, or "agnews", AG News World rows the
-    model never trained on) not yet annotated (nor in `exclude`; only from `within` if given),
-    `n` per stratum (or the sizes in `strata`, for those strata only), shuffled together (the
-    annotator must not know the stratum while labelling)."""
+    model never trained on) not yet annotated (nor in `exclude`; only from `within` if given;
+    with `require`, only items that also match one of those strata's word lists), `n` per
+    stratum (or the sizes in `strata`, for those strata only), shuffled together (the annotator
+    must not know the stratum while labelling)."""
     if source == "agnews":
         texts, labelled = read_ag_world(data_dir), AGNEWS_ANNOTATIONS
     elif source == "archive":
@@ -74,6 +76,14 @@ def draw(
         raise ValueError(f"unknown source {source!r}: archive or agnews")
     done = {str(label["id"]) for label in read_annotations(labelled)}
     compiled = [(name, re.compile(pattern)) for name, _, pattern, _ in STRATA]
+    if require:
+        # The word lists of later strata still matter for an item filed under an earlier one:
+        # a border-word item ("Israeli jets strike Syria") may be the air story we want.
+        # (A pool, not fewer texts: copies of annotated items must still be recognised.)
+        required = [pattern for name, pattern in compiled if name in require]
+        matching = frozenset(item_id for item_id, text in texts.items()
+                             if any(pattern.search(text.lower()) for pattern in required))
+        within = matching if within is None else within & matching
     sizes = strata if strata is not None else {name: size for name, *_, size in STRATA}
     return draw_strata(texts, compiled, sizes, seed=seed, done=done | exclude, within=within)
 
@@ -133,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="ids (one a line) never to draw: items the pattern writer has "
                         "already read, e.g. while checking precision (repeatable)")
     parser.add_argument("--within", type=Path, help="ids (one a line): draw only from these")
+    parser.add_argument("--require", help="NAME,... : only items that also match one of these "
+                        "strata's word lists (whichever stratum they are filed under)")
     parser.add_argument("--strata", help="NAME=SIZE,... : only these strata, with these sizes "
                         f"(names: {', '.join(name for name, *_ in STRATA)})")
     args = parser.parse_args(argv)
@@ -149,8 +161,11 @@ def main(argv: list[str] | None = None) -> int:
             if name not in known or not size.isdigit():
                 parser.error(f"--strata: {part!r} is not NAME=SIZE with a known stratum name")
             strata[name] = int(size)
+    require = tuple(args.require.split(",")) if args.require else ()
+    if unknown := set(require) - known:
+        parser.error(f"--require: unknown strata {sorted(unknown)}")
     write_batch(draw(args.data, seed=args.seed, exclude=exclude, within=within, strata=strata,
-                     source=args.source), args.out)
+                     source=args.source, require=require), args.out)
     return 0
 
 

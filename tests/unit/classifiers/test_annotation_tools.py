@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -82,6 +83,21 @@ def test_draw_within_a_pool_and_from_chosen_strata_only(shared_data_dir: Path) -
                           strata={"shelling_words": 20, "other": 5})
 
 
+def test_draw_can_require_a_later_stratum_s_words(shared_data_dir: Path) -> None:
+    # Border-word items are filed before air words are looked at; with `require` only the ones
+    # that also carry an air or fighting word are drawn.
+    words = {name: re.compile(pattern) for name, _, pattern, _ in STRATA}
+    chosen = draw(shared_data_dir, seed=4, strata={"border_words": 40},
+                  require=("air_words", "fighting_words"))
+    assert len(chosen) == 40 and {item["stratum"] for item in chosen} == {"border_words"}
+    assert all(words["air_words"].search(item["text"].lower())
+               or words["fighting_words"].search(item["text"].lower()) for item in chosen)
+    unrestricted = draw(shared_data_dir, seed=4, strata={"border_words": 40})
+    assert not all(words["air_words"].search(item["text"].lower())
+                   or words["fighting_words"].search(item["text"].lower())
+                   for item in unrestricted)
+
+
 def test_each_heldout_batch_is_also_reported_alone(
     shared_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -137,3 +153,18 @@ def test_refresh_card_refuses_once_items_were_annotated_after_training(
     with pytest.raises(StaleHeldOut, match="rebuild the model"):
         refresh_card(model, shared_data_dir)
     assert card_path(model).read_text() == card_path(default_model_path()).read_text()
+
+
+def test_the_command_refuses_an_unknown_required_stratum(
+    shared_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from classifiers.annotation_batches import main
+
+    out = tmp_path / "batch.jsonl"
+    with pytest.raises(SystemExit):
+        main(["--data", str(shared_data_dir), "--seed", "1", "--out", str(out),
+              "--require", "air_words,tank_words"])
+    assert "tank_words" in capsys.readouterr().err and not out.exists()
+    assert main(["--data", str(shared_data_dir), "--seed", "1", "--out", str(out),
+                 "--require", "air_words", "--strata", "air_words=3"]) == 0
+    assert len(out.read_text().splitlines()) == 3
