@@ -154,6 +154,16 @@ NO_WEAPON_CONTEXT = (
     r"(?s)^(?:(?=.*\b(?:israel|israeli|israel's|idf|gaza)\b)|(?!.*" + WEAPONS + r"))"
 )
 
+_FIERCE = (
+    r"(?:heavy|fierce|intense|renewed|deadly|street|ongoing|bitter|bloody|fresh|sporadic"
+    r"|house-to-house|urban|brutal|violent|armed|ferocious|escalating|fiercest|bloodiest"
+    r"|heaviest)"
+)
+# Who police and soldiers clash with in a riot (round 11).
+_CROWDS = (
+    r"(?:protesters|demonstrators|rioters|students|fans|crowds|mourners|worshippers)\b"
+)
+
 # Patterns run on lower-cased text. A pattern may name two signals: "border clashes" is a
 # cross-border attack AND an armed clash.
 PATTERNS: tuple[Pattern, ...] = (
@@ -216,6 +226,26 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|insurgents|terrorists|fighters|maoists|naxal\w*|jihadists|bandits))",
         r"\b(?:police and (?:protesters|demonstrators)|(?:protesters|demonstrators) and police)"
         r" (?:[\w'-]+ ){0,1}clash\w*",
+        # Round 11: "officers in riot gear clashed with dozens of demonstrators", "protesters
+        # battled with police", "troops clash with protesters": riots, not fighting.
+        # (Not over a toll: "troops killed five in clashes with protesters" is casualties.)
+        r"\b(?:police|officers|" + FORCES[3:-1] + r")(?: (?!(?:kill\w*|shot|wound\w*|injur\w*"
+        r"|dead)\b)[\w'-]+){0,4} (?:clash\w*|battl\w*"
+        r"|fought|scuffl\w*) with (?:[\w'-]+ ){0,3}" + _CROWDS,
+        r"\bclash(?:es|ed)? with (?:[\w'-]+ ){0,3}" + _CROWDS,
+        r"\b(?:protesters|demonstrators|rioters|students|fans) (?:[\w'-]+ ){0,2}(?:clash\w*"
+        r"|battl\w*|fought) (?:with )?(?:[\w'-]+ ){0,2}(?:police|officers|security forces|troops"
+        r"|soldiers)\b",
+        # Round 11: a life story ("a former commander who fought in Ukraine", "a veteran who
+        # fought for the Nazis"), the start of a war as a date ("the deadliest strikes since
+        # fighting broke out four years ago"), and a struggle that is no fight ("the EU chief
+        # battles to avert a veto").
+        r"\bwho (?:had |has |have )?fought (?:for|in|against|alongside|with)\b",
+        r"\b(?:sent|recruited|volunteer\w*|signed up|went|go|going|travel\w*|left) to fight\b",
+        r"\bsince (?:the )?(?:[\w'-]+ )?(?:fighting|war|clashes|conflict|intifada|uprising)"
+        r" (?:broke out|began|erupted|started)\b",
+        r"\b(?:battl|fight)\w* to (?:avert|save|win|keep|stay|survive|hold on|salvage|rescue"
+        r"|revive|restore|pass|block|overturn|clear)\b",
         # Shells by calibre or in a list of weapons are supplies, not fire.
         r"\b(?:105|120|122|125|152|155|203)(?:-| )?mm (?:artillery )?(?:shells|rounds"
         r"|ammunition)\b",
@@ -399,8 +429,14 @@ PATTERNS: tuple[Pattern, ...] = (
     )),
     # --- air and drone strikes ---
     # Both weapons named: listed first, before "drone attacks" alone takes the phrase.
+    # Round 11: "Israel's aerial and ground offensive" (Hamas's "sea, air and ground offensive"
+    # of 7 October had paragliders, no air strikes).
+    Pattern("airstrike+armed_clash", STRONG, (
+        r"\b(?:air|aerial)(?<!sea, air)(?<!sea, aerial) and ground (?:offensives?|campaigns?"
+        r"|operations?|assaults?|invasion|war)\b",
+    )),
     Pattern("airstrike+shelling", STRONG, (
-        r"\b(?:air|aerial) and (?:ground|artillery) (?:bombardments?|attacks?|strikes?)\b",
+        r"\b(?:air|aerial) and (?:ground|artillery|tank) (?:bombardments?|attacks?|strikes?)\b",
         r"\b(?:missiles?|rockets?) and (?:[\w'-]+ )?drones?\b",
         r"\bdrones? and (?:[\w'-]+ )?(?:missiles?|rockets?)\b",
     )),
@@ -413,6 +449,11 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:warplanes?|fighter jets?|jets|drones?|helicopter gunships?|helicopters?|gunships?"
         r"|aircraft) " + _GAP + AIRSTRIKE_VERBS + r"\b",
         r"\bhelicopters? (?:[\w'-]+ )?(?:fired|opened fire|strafed)\b",
+        # Round 11: "an American jet fired a missile at a house" is an air strike (listed before
+        # the missile patterns of shelling, which would otherwise take it).
+        r"\b(?:warplanes?|fighter jets?|jets?|helicopters?|gunships?|drones?|aircraft|planes?)"
+        r" (?:[\w'-]+ ){0,2}(?:fired|fires|firing|launched|launches) (?:[\w'-]+ ){0,3}(?:missiles?"
+        r"|rockets?)\b",
         # Round 10: "a U.S. AC-130 gunship attacked militia positions".
         # Only the aircraft is consumed: "attacked militia positions" is armed_clash too.
         # Not bare "jets" ("the Jets attacked the Patriots' secondary").
@@ -488,6 +529,10 @@ PATTERNS: tuple[Pattern, ...] = (
         # Round 9: "before the bombing resumed" (a campaign from the air; explosions set off on
         # the ground are named by their device). In news of Gaza, see the Gaza context below.
         r"\bbombing (?:has |had )?(?:resum\w*|restart\w*|intensif\w*)\b",
+        # Round 11: "pounding targets in three towns from the air"; "the downing of a US drone".
+        r"\b(?:pound\w*|strik\w*|struck|attack\w*|bomb\w*|hit\w*|target\w*) (?:[\w'-]+ ){0,5}"
+        r"from the air\b",
+        r"\bdowning of (?:an? |the )?(?:[\w\.'-]+ ){0,3}drones?\b",
         r"\b(?:striking|struck|pound\w*|bombing|bombed|flatten\w*) (?:of )?(?:[\w'-]+ ){0,3}"
         r"(?:schools?"
         r"|hospitals?|mosques?|churches|refugee camps?|homes|houses|bakeries|markets?|ambulances?"
@@ -518,6 +563,9 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\btanks? (?:[\w'-]+ ){0,3}(?:fired|shelled|hammer(?:s|ed|ing)?|pound(?:ed|ing)"
         r"|bombard\w*)",
         r"\btank (?:fire|shells?|rounds?)\b",
+        # Round 11: "Israeli tank 'accidentally' hits Egyptian border post".
+        r"\b(?:israeli|russian|ukrainian|army|military|enemy|syrian|turkish|armenian|azerbaijani)"
+        r" tanks? (?:[\w'-]+ ){0,2}(?:hits?|struck|fired on|fired at|opened fire)\b",
         r"\b(?:rockets?|missiles?) (?:fly|flying|flew|rain\w*|pour\w*)\b",
         r"\b(?:rocket|missile)s? (?:fire|attacks?|strikes?|barrages?|salvos?|hit|hits|struck"
         r"|slammed|landed|rained|fired at|fired from|fired into|fired towards?|launched at"
@@ -576,9 +624,7 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\btrad(?:e|es|ed|ing) fire\b",
         r"\bshoot-?out\b",
         r"\bgun ?fights?\b", r"\bcrossfire\b",
-        r"\b(?:heavy|fierce|intense|renewed|deadly|street|ongoing|bitter|bloody|fresh|sporadic"
-        r"|house-to-house|urban|brutal|violent|armed|ferocious|escalating) (?:fighting|clashes"
-        r"|battles?|combat)",
+        r"\b" + _FIERCE + r" (?:fighting|battles?|combat)",
         r"\bfighting (?:between|erupted|erupts|broke out|raged|rages|raging|resume[sd]?|continued"
         r"|continues|intensified|intensifies|flared|flares|escalated|escalates|spread|spreads"
         r"|ramps up|ramped up|near|in the|around|across|along|inside|for control)\b",
@@ -622,6 +668,24 @@ PATTERNS: tuple[Pattern, ...] = (
         # Round 9: "a new skirmish in the culture war" is politics.
         r"\bskirmish\w*",
     ), ARMED_CONTEXT),  # police "encounters" with criminals are not fighting
+    # Round 11: "violent clashes across France" where protesters battled police are a riot;
+    # in a text of protests, clashes are fighting only where armed forces are named.
+    Pattern("armed_clash", STRONG, (r"\b" + _FIERCE + r" clashes",),
+            r"(?s)^(?!.*\b(?:protest\w*|demonstrat\w*|riot\w*)\b)|" + MILITARY_CONTEXT),
+    # Round 11: "people flee the fighting", "villagers flee clashes" (said of war, even where
+    # no armed actor is named).
+    Pattern("armed_clash", STRONG, (
+        r"\b(?:flee|flees|fled|fleeing) (?:the |renewed |heavy |fierce |intense )?(?:fighting"
+        r"|clashes|combat|battles?)\b",
+    )),
+    # Round 11: "died fighting for Russia", "died in battle in Ukraine" (a death too).
+    Pattern("armed_clash+casualties", STRONG, (
+        r"\b(?:died|dies|killed) (?:while )?fighting (?:for|in|against|alongside)\b",
+        r"\b(?:died|dies|killed|fell) (?:in battle|in action|on the battlefield)\b",
+    ), WAR_CONTEXT),
+    Pattern("armed_clash", STRONG, (
+        r"\bfight (?:for|over) (?:the )?(?:[\w'-]+ ){0,2}(?:city|town|village)\b",
+    ), WAR_CONTEXT),
     # Words that are war only where armed actors are named: gated by ARMED_CONTEXT.
     Pattern("armed_clash", WEAK, (
         r"\bclash(?:es|ed)?\b", r"\bambush\w*", r"\bcounter-?offensive\b",
@@ -686,6 +750,11 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bstorm\w* (?:a |the )?(?:[\w'-]+ ){0,2}(?:police station|military base|army base"
         r"|base|checkpoint|outpost|barracks|army post|military post)\b",
         r"\b(?:rebel|insurgent|militant|jihadist|islamist) (?:offensive|assaults? on)\b",
+        # Round 11: "insurgents launched strikes on Saturday at U.S. and Iraqi outposts" (an
+        # armed group's "strikes" are no air strikes: the whole phrase is consumed).
+        r"\b" + ATTACKERS + r" (?:[\w'-]+ ){0,2}(?:strikes|attacks?|assaults?|raids?) (?:on|at"
+        r"|against) (?:[\w'-]+ ){0,6}(?:outposts?|posts?|bases?|positions|checkpoints?|patrols?"
+        r"|convoys?|barracks|police stations?)\b",
         r"\bdestr\w* (?:of )?(?:[\w'-]+ ){0,3}(?:boats?|tanks?|warships?|positions?)\b",
         r"\b(?:expand\w*|widen\w*|intensif\w*|escalat\w*|launch\w*|began|begins|started|starts"
         r"|continu\w*|press\w*|step\w* up|push\w* (?:ahead|on) with|mount\w*) (?:its "
@@ -694,8 +763,11 @@ PATTERNS: tuple[Pattern, ...] = (
         r" operations?|ground operations?|offensive operations?|assault|incursion)\b",
         r"\b(?:encircled|surrounded|besieged) by (?:[\w'-]+ ){0,1}(?:forces|troops|tanks)\b",
         r"\b(?:clos\w*|tighten\w*) (?:the |a |its )?(?:ring|noose|encirclement) (?:around|on)\b",
-        r"\b(?:troops|forces|tanks) (?:[\w'-]+ ){0,3}(?:encircl\w*|surround\w*|push\w* (?:deeper )?"
-        r"into|advanc\w* (?:on|into|toward|towards)|clos\w* in on)\b",
+        r"\b(?:troops|forces|tanks) (?:[\w'-]+ ){0,3}(?:encircl\w*|surround\w*|push\w* (?:deeper "
+        r"|further )?into|advanc\w* (?:on|into|toward|towards|in)|clos\w* in on"
+        # Round 11: "forces move further into Gaza", "tanks rumbled into northern Gaza",
+        # "troops powered their way into the center of Fallujah".
+        r"|mov\w* (?:deeper|further) into|rumbl\w* into|power\w* (?:their|its) way into)\b",
         # Round 10 (2004 wire news): "Israeli tanks surged into the camp", "tanks and troops
         # backed by helicopter gunships stormed Khan Younis".
         # Troops that "stormed" houses may only raid and arrest, troops that "poured into" a
@@ -711,9 +783,9 @@ PATTERNS: tuple[Pattern, ...] = (
         # militants..."), not police: police killing an armed robber is crime, as are smugglers.
         r"\b(?:troops|soldiers|forces|army|marines|paratroopers)(?= (?:(?!(?:were|was|been|are|is"
         r"|being)\b)[\w'-]+ ){0,2}(?:killed|kill|kills|shot dead|gunned down) (?!(?:when|in|by|as"
-        r"|after|during|while|at|on)\b)(?:[\w'-]+ ){0,3}(?:armed(?! (?:smugglers?|poachers?"
+        r"|after|during|while|at|on)\b)(?:[\w'-]+ ){0,4}(?:armed(?! (?:smugglers?|poachers?"
         r"|robbers?|burglars?|thieves|criminals?|men who robbed)\b)|gunm[ae]n|militants?|fighters"
-        r"|insurgents|rebels|guerrillas?|maoists|separatists)\b)",
+        r"|insurgents|rebels|guerrillas?|maoists|separatists|militiam[ae]n|jihadists)\b)",
         # "Troops attacked two suspected terrorist hideouts" (not "the US attacked terrorist
         # bases with cruise missiles", nor a game's "attack enemy bases").
         r"\battack(?:s|ed|ing)? (?:[\w'-]+ ){0,3}(?:militia|rebel|insurgent|militant|guerrilla"
@@ -741,6 +813,13 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("armed_clash", WEAK, (
         r"\b(?:lay|lays|laid|laying) siege to\b", r"\bpockets of (?:[\w'-]+ )?resistance\b",
     ), MILITARY_CONTEXT),
+    # Round 11: "onslaught on Gaza widens", "the army's assault is pushing further into the
+    # south", "a significant advance into a Baghdad suburb".
+    Pattern("armed_clash", WEAK, (
+        r"\b(?:assault|offensive|onslaught|incursion)s? (?:[\w'-]+ ){0,3}(?:widens|widened"
+        r"|widening|expands|expanded|expanding|deepens|deepened|pushes|pushed|pushing)\b",
+    ), ARMED_CONTEXT + r"|\bgaza\b"),
+    Pattern("armed_clash+territorial_seizure", WEAK, (r"\badvances? into\b",), ARMED_CONTEXT),
     Pattern("bombing", STRONG, (
         r"\b(?:car|truck|roadside|suicide|pipe|nail|barrel)[- ]bomb\w*",
         r"\bsuicide (?:attack|bomber)s?\b", r"\bimprovised explosive", r"\bieds?\b",

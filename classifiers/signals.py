@@ -78,7 +78,9 @@ _MODALITY = re.compile(
     r"|pledg\w*|fears?|risk\w*|possible|potential|consider\w*|mull\w*|ready|intend\w*"
     r"|prospect|unless|seeks?|calls? for|urg\w*|demand\w*|brac\w*|expect\w*|loom\w*|simulat\w*"
     r"|rehears\w*|drills?|ahead of|delay\w*|imminent|impending|anticipat\w*"
-    r"|hop(?:e|es|ed|ing) to|ultimat\w*|worr(?:y|ies|ied)(?! by))\b"
+    r"|hop(?:e|es|ed|ing) to|ultimat\w*|worr(?:y|ies|ied)(?! by)"
+    # Round 11: "talks to avert a military assault".
+    r"|avert\w*|forestall\w*)\b"
 )
 # The modal cues that make a hypothetical event war rhetoric: threats and declarations of intent
 # ("vowed to launch airstrikes", "Israel will continue its strikes"); plans, fears and
@@ -90,6 +92,12 @@ _THREAT = re.compile(
 # ("Lebanon fears war as fighting intensifies": the fighting is reported, not feared).
 _CLAUSE_END = re.compile(
     "[.;!?:|]|\\s[-\u2013\u2014]\\s|\\b(?:as|after|amid|while|since|when|because|but)\\s"
+)
+# Right before the event, a cue's object that makes the event one going on: "calls for an end
+# to Israel's bombing of Gaza", "pauses in the bombardment" (round 11: the call is modal, the
+# bombing is not).
+_ONGOING = re.compile(
+    r"\b(?:end|halt|stop|pauses?|lull|let-?up)'? (?:to|in|of)(?: (?:the|an?))?(?: [\w'-]+)?$"
 )
 _SIGNAL_INDEX = {name: i for i, name in enumerate(SIGNALS)}
 _RHETORIC = _SIGNAL_INDEX["war_rhetoric"]
@@ -309,9 +317,10 @@ def _scan(
         end = match.end() + group.end_short - offset
         if _NEGATION.search(before) or _NEGATION_AFTER.match(text, end):
             grade = NEGATED
-        elif _MODALITY.search(cue := " ".join(before.split()[-MODALITY_WORDS:])) or (
-            _MODALITY_AFTER.match(text, end)
-        ):
+        elif (
+            _MODALITY.search(cue := " ".join(before.split()[-MODALITY_WORDS:]))
+            and not _ONGOING.search(before)
+        ) or _MODALITY_AFTER.match(text, end):
             grade = MODAL
             # "threatened to launch airstrikes": a threat.
             if group.threat_is_rhetoric and _THREAT.search(cue):
