@@ -60,13 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(samples["capture_sample"], indent=1))
     print("== signals on AG News World 2004, classifiers/annotations/agnews_world_2004.jsonl ==")
     print(json.dumps(samples["agnews_sample"], indent=1))
-    print("== signals on the three held-out samples pooled (95% Wilson intervals) ==")
+    print("== signals on the held-out samples pooled (95% Wilson intervals) ==")
     print(json.dumps(pooled_heldout_signals(dict(samples)), indent=1))
     print("== disaster and crime news, classifiers/annotations/unrelated_sample.jsonl ==")
     print(json.dumps(unrelated_share(scorer, args.data)))
-    print("== held-out annotated news of de-escalation only (classifiers/deescalation_news.py) ==")
+    print("== annotated news of de-escalation only (classifiers/deescalation_news.py) ==")
     print(json.dumps(deescalation_share(scorer, args.data)))
-    print("== held-out annotated armed events, headline alone (classifiers/headline_news.py) ==")
+    print("== annotated armed events, headline alone (classifiers/headline_news.py) ==")
     print(json.dumps(headline_share(scorer, args.data)))
     return 0
 

@@ -43,7 +43,10 @@ _GAP = (
     r"(?:(?!(?:and|or|but|nor|of|simulat\w*|threat\w*|den(?:y|ies|ied)|plan\w*|vow\w*|warn\w*"
     r"|could|would|may|might|will|rehears\w*|prepar\w*|consider\w*|read(?:y|ies)|mull\w*"
     r"|atom\w*|nuclear|hydrogen|dirty|carrier|strike|missiles?|rockets?|artillery|mortars?|tanks?"
-    r"|shell\w*|cruise|ballistic|hypersonic)\b)[\w'-]+ )?"
+    r"|shell\w*|cruise|ballistic|hypersonic"
+    # Round 12: "Pakistan mosque bombing" is a terror attack, not an air raid.
+    r"|mosques?|church\w*|markets?|hotels?|buses|bus|trains?|wedding|rally|temples?|shrines?)\b)"
+    r"[\w'-]+ )?"
 )
 # "Russia strikes Kramatorsk in a missile attack": the strike's weapon is named later in the
 # clause, so it is shelling (that pattern matches the weapon), not an air strike.
@@ -142,6 +145,12 @@ WAR_CONTEXT = (
     + ARMED_CONTEXT
 )
 
+# Places an air raid is reported by ("bombing of schools", "struck a refugee camp").
+_CIVILIAN_SITES = (
+    r"(?:schools?|hospitals?|mosques?|churches|refugee camps?|homes|houses|bakeries|markets?"
+    r"|ambulances?|universit(?:y|ies)|residential (?:buildings?|blocks?|areas?)|apartment"
+    r" (?:buildings?|blocks?)|neighbou?rhoods?|shelters?)\b"
+)
 # Weapons other than aircraft and drones: where one is named, a bare "strike" is fire from it.
 WEAPONS = (
     r"\b(?:missiles?|rockets?|artillery|shell(?:s|ed|ing|fire)|mortars?|howitzers?|himars|atacms"
@@ -151,7 +160,8 @@ WEAPONS = (
 # wars, where "strikes" are nearly always air strikes even beside Hamas's rockets (DOTALL:
 # texts may hold newlines; contexts are searched on their own, not in the batch regex).
 NO_WEAPON_CONTEXT = (
-    r"(?s)^(?:(?=.*\b(?:israel|israeli|israel's|idf|gaza)\b)|(?!.*" + WEAPONS + r"))"
+    r"(?s)^(?:(?=.*\b(?:israel|israeli|israel's|idf|gaza)\b)(?!.*\bisraeli (?:missiles?"
+    r"|artillery|shells?)\b)|(?!.*" + WEAPONS + r"))"
 )
 
 _FIERCE = (
@@ -241,11 +251,22 @@ PATTERNS: tuple[Pattern, ...] = (
         # fighting broke out four years ago"), and a struggle that is no fight ("the EU chief
         # battles to avert a veto").
         r"\bwho (?:had |has |have )?fought (?:for|in|against|alongside|with)\b",
+        # Round 12: "a Kurdish-led militia that is battling the Islamic State" (who they are).
+        r"\b(?:" + FORCES + r" |)(?:that|which|who) (?:is|are|was|were|has been|have been"
+        r"|had been) (?:battling|fighting)\b",
         r"\b(?:sent|recruited|volunteer\w*|signed up|went|go|going|travel\w*|left) to fight\b",
         r"\bsince (?:the )?(?:[\w'-]+ )?(?:fighting|war|clashes|conflict|intifada|uprising)"
         r" (?:broke out|began|erupted|started)\b",
         r"\b(?:battl|fight)\w* to (?:avert|save|win|keep|stay|survive|hold on|salvage|rescue"
         r"|revive|restore|pass|block|overturn|clear)\b",
+        # Round 12: shells and launchers as goods ("Ukraine needs South Korean artillery shells",
+        # "the package includes artillery rounds", "an additional HIMARS system"), unless they
+        # are said to hit something.
+        r"\b(?:artillery|tank)(?<!firing artillery)(?<!fired artillery)(?<!fires artillery)"
+        r" (?:shells|rounds|ammunition|munitions|systems?|pieces|guns)\b"
+        r"(?! (?:[\w'-]+ ){0,2}(?:hit|hits|struck|land\w*|fell|rain\w*|slam\w*|kill\w*|pound\w*"
+        r"|explod\w*|fired|were fired|killed|wounded|injured|damag\w*|destroy\w*))",
+        r"\bhimars (?:systems?|launchers?|units?)\b",
         # Shells by calibre or in a list of weapons are supplies, not fire.
         r"\b(?:105|120|122|125|152|155|203)(?:-| )?mm (?:artillery )?(?:shells|rounds"
         r"|ammunition)\b",
@@ -438,7 +459,8 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("airstrike+shelling", STRONG, (
         r"\b(?:air|aerial) and (?:ground|artillery|tank) (?:bombardments?|attacks?|strikes?)\b",
         r"\b(?:missiles?|rockets?) and (?:[\w'-]+ )?drones?\b",
-        r"\bdrones? and (?:[\w'-]+ )?(?:missiles?|rockets?)\b",
+        # Round 12: "launched 23 drones and a cruise missile", "drones, cruise missiles".
+        r"\bdrones?,? (?:and )?(?:[\w'-]+ ){0,2}(?:missiles?|rockets?)\b",
     )),
     Pattern("airstrike", STRONG, (
         r"\b(?:air|drone)[- ]?(?:strike|raid|attack|bombardment)s?\b"
@@ -453,7 +475,11 @@ PATTERNS: tuple[Pattern, ...] = (
         # the missile patterns of shelling, which would otherwise take it).
         r"\b(?:warplanes?|fighter jets?|jets?|helicopters?|gunships?|drones?|aircraft|planes?)"
         r" (?:[\w'-]+ ){0,2}(?:fired|fires|firing|launched|launches) (?:[\w'-]+ ){0,3}(?:missiles?"
-        r"|rockets?)\b",
+        r"|rockets?|weapons?|bombs?|munitions?)\b",
+        # Round 12: "a Russian jet accidentally fires on a Russian city".
+        r"\b(?:warplanes?|fighter jets?|jets?|aircraft|planes?) (?:[\w'-]+ ){0,2}(?:fires|fired"
+        r"|opens fire|opened fire) (?:on|at|into)\b",
+
         # Round 10: "a U.S. AC-130 gunship attacked militia positions".
         # Only the aircraft is consumed: "attacked militia positions" is armed_clash too.
         # Not bare "jets" ("the Jets attacked the Patriots' secondary").
@@ -505,7 +531,7 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:hit|struck|attacked|targeted|shot down|downed|intercepted|repel\w*|intercepts"
         # Not "shoots down a plan for drones".
         r"|downs(?<!ups and downs)|shoot(?:s|ing)? down)(?: by| with)?(?: (?!(?:plans?|proposals?"
-        r"|bids?|ideas?|requests?|rules|calls|claims|reports|rumou?rs|hopes)\b)[\w'-]+){0,3}"
+        r"|bids?|ideas?|requests?|rules|calls|claims|reports|rumou?rs|hopes)\b)[\w\.'-]+){0,3}"
         r"(?= drones?\b)",
         # Battling or fending off drones, but not "battlefield drones", "battles regulators over
         # delivery drones" or "battle the blaze using drones": only attack drones' words between.
@@ -515,6 +541,9 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|overnight)){0,4}(?= drones?\b)",
         r"\b(?:amid|under|during|despite) (?:the |continued |ongoing |heavy |intense |constant )?"
         r"(?:israeli |russian )?bombing\b",
+        # Round 12: "Russian drones shot down", "15 drones launched at the south".
+        r"\bdrones? (?:were |was |have been |had been )?(?:shot down|downed|intercepted)\b",
+        r"\bdrones? (?:[\w'-]+ ){0,2}launched (?:at|on|against|toward|towards|overnight)\b",
         r"\bdrones? (?:[\w'-]+ ){0,3}(?:attacks?|strikes?|hit|struck|target\w*|slammed|crashed into"
         r"|damag\w*|kill\w*|wound\w*|injur\w*)\b",
         # Russian attacks on Ukrainian cities come from the air (missiles are matched as well).
@@ -533,12 +562,12 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:pound\w*|strik\w*|struck|attack\w*|bomb\w*|hit\w*|target\w*) (?:[\w'-]+ ){0,5}"
         r"from the air\b",
         r"\bdowning of (?:an? |the )?(?:[\w\.'-]+ ){0,3}drones?\b",
-        r"\b(?:striking|struck|pound\w*|bombing|bombed|flatten\w*) (?:of )?(?:[\w'-]+ ){0,3}"
-        r"(?:schools?"
-        r"|hospitals?|mosques?|churches|refugee camps?|homes|houses|bakeries|markets?|ambulances?"
-        r"|universit(?:y|ies)|residential (?:buildings?"
-        r"|blocks?|areas?)|apartment (?:buildings?|blocks?)|neighbou?rhoods?|shelters?)\b",
+        r"\b(?:bombing|bombed|flatten\w*) (?:of )?(?:[\w'-]+ ){0,3}" + _CIVILIAN_SITES,
     )),
+    # Round 12: "the warhead striking the hospital's parking lot" of a rocket is not from the air.
+    Pattern("airstrike", WEAK, (
+        r"\b(?:striking|struck|pound\w*) (?:of )?(?:[\w'-]+ ){0,3}" + _CIVILIAN_SITES,
+    ), NO_WEAPON_CONTEXT),
     # "Bombardment" is counted as air attack: in the news we annotated it nearly always
     # describes an air campaign (Gaza); artillery is usually named as such.
     Pattern("airstrike", WEAK, (
@@ -563,13 +592,20 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\btanks? (?:[\w'-]+ ){0,3}(?:fired|shelled|hammer(?:s|ed|ing)?|pound(?:ed|ing)"
         r"|bombard\w*)",
         r"\btank (?:fire|shells?|rounds?)\b",
+        # Round 12: "a hospital has been shelled", "Russia shells flooded Kherson", "sirens warn
+        # of rockets launched towards Israel".
+        r"\b(?:has|have|had|was|were) been shelled\b", r"\b" + ACTORS + r" shell(?:s|ed)\b",
+        r"\bsirens? (?:[\w'-]+ ){0,2}(?:warn\w* of|sound\w* (?:over|for)) (?:[\w'-]+ ){0,2}"
+        r"(?:rockets?|missiles?)\b",
         # Round 11: "Israeli tank 'accidentally' hits Egyptian border post".
         r"\b(?:israeli|russian|ukrainian|army|military|enemy|syrian|turkish|armenian|azerbaijani)"
         r" tanks? (?:[\w'-]+ ){0,2}(?:hits?|struck|fired on|fired at|opened fire)\b",
         r"\b(?:rockets?|missiles?) (?:fly|flying|flew|rain\w*|pour\w*)\b",
         r"\b(?:rocket|missile)s? (?:fire|attacks?|strikes?|barrages?|salvos?|hit|hits|struck"
         r"|slammed|landed|rained|fired at|fired from|fired into|fired towards?|launched at"
-        r"|heading for)\b", r"\b(?:rockets|missiles) (?:were |have been )?(?:fired|launched)\b",
+        r"|heading for)\b",
+        r"\b(?:rockets|missiles) (?:were |have been )?(?:reportedly |again )?(?:fired"
+        r"|launched)\b",
         r"\b(?:struck|hit|targeted|damaged|destroyed|killed|wounded|injured) by (?:a |an |the )?"
         r"(?:[\w'-]+ ){0,2}(?:missiles?|rockets?|shells?|shellfire)(?: strikes?| attacks?"
         r"| fire)?\b",
@@ -589,7 +625,8 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("mobilization", WEAK, (
         r"\bnorth korea(?:n)? (?:[\w'-]+ ){0,2}(?:fires?|fired|launch\w*|test\w*) (?:[\w'-]+ ){0,3}"
         r"missiles?\b",
-        r"\b(?:launch\w*|fir\w*) (?:[\w'-]+ ){0,3}missiles? (?:into|in) (?:the )?(?:sea|waters)\b",
+        r"\b(?:launch\w*|fir\w*) (?:[\w'-]+ ){0,3}missiles? (?:into|in|towards?|toward) (?:the )?"
+        r"(?:[\w'-]+ )?(?:sea|waters)\b",
         r"\b(?:launch\w*|fir\w*) (?:[\w'-]+ ){0,4}missiles? at (?:a )?mock targets?\b",
         r"\b(?:launch\w*|test\w*|test-fir\w*|fir\w*) (?:[\w'-]+ ){0,3}(?:short-range |long-range "
         r"|intercontinental )?(?:ballistic missiles?|icbms?)\b",
@@ -656,7 +693,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|marketing|political)\b)[\w'-]+ ){0,2}(?:ground |military )?(?:offensive"
         r"|counter-?offensive)"
         r" (?:on|in|against|into|near|around|toward|towards|approaches|continues|intensifies)\b",
-        r"\bground (?:and (?:rocket|air) )?(?:offensive|operations?|assaults?|invasion|incursions?"
+        r"\bground (?:and (?:rocket|air) )?(?:offensive|operations?|assaults?|attacks|invasion"
+        r"|incursions?"
         r"|raids?|war|combat|fighting)\b",
         r"\b(?:killed|died|wounded|injured|engaged|locked|fell) in (?:close )?combat\b",
         r"\bduring combat\b", r"\bcombat with\b",
@@ -672,6 +710,11 @@ PATTERNS: tuple[Pattern, ...] = (
     # in a text of protests, clashes are fighting only where armed forces are named.
     Pattern("armed_clash", STRONG, (r"\b" + _FIERCE + r" clashes",),
             r"(?s)^(?!.*\b(?:protest\w*|demonstrat\w*|riot\w*)\b)|" + MILITARY_CONTEXT),
+    # Round 12: "overrun dozens of military bases" (ground taken as well).
+    Pattern("armed_clash+territorial_seizure", STRONG, (
+        r"\boverr(?:an|un|unning|uns) (?:[\w'-]+ ){0,3}(?:bases?|positions|posts?|outposts?"
+        r"|barracks|garrisons?|defen[cs]es|lines)\b",
+    )),
     # Round 11: "people flee the fighting", "villagers flee clashes" (said of war, even where
     # no armed actor is named).
     Pattern("armed_clash", STRONG, (
@@ -687,15 +730,26 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bfight (?:for|over) (?:the )?(?:[\w'-]+ ){0,2}(?:city|town|village)\b",
     ), WAR_CONTEXT),
     # Words that are war only where armed actors are named: gated by ARMED_CONTEXT.
+    # Round 12: clashes in a text of protests are a riot unless armed forces are named
+    # ("protesters ... clashed with security forces").
+    Pattern("armed_clash", WEAK, (r"\bclash(?:es|ed)?\b",),
+            r"(?s)^(?=.*(?:" + ARMED_CONTEXT + r"))"
+            r"(?:(?!.*\b(?:protest\w*|demonstrat\w*|riot\w*)\b)"
+            r"|(?=.*(?:" + MILITARY_CONTEXT + r")))"),
     Pattern("armed_clash", WEAK, (
-        r"\bclash(?:es|ed)?\b", r"\bambush\w*", r"\bcounter-?offensive\b",
+        r"\bambush\w*", r"\bcounter-?offensive\b",
+        # Round 12: "its long, bloody assault", "ethnic armed groups behind a major offensive".
+        r"\b(?:bloody|fierce|ferocious|heavy|massive|major|broad|large-scale|full-scale)"
+        r" (?:assaults?|offensives?)\b",
         r"\b(?:frontal|infantry|armou?red|amphibious|pre-dawn|dawn|lightning) (?:assaults?|attacks?"
         r"|offensives?)\b",
         # Round 9: a sinking is fighting only in a war ("the sinking of a migrant boat" is not).
         r"\bsink\w* (?:[\w'-]+ ){0,3}(?:boats?|ships?|vessels?|warships?)\b",
         # Not politics or sport: "fights to hold onto power", "to defend his record, the title".
-        r"\bfight(?:s|ing)? to (?:take|capture|seize|hold|retake|defend|repel|push back"
-        r"|encircle)\b(?! (?:on|onto|power|office|his|her|(?:its|their) (?:seats?|jobs?|majority"
+        # Round 12: "the two-week battle to evict insurgents from Fallujah".
+        r"\b(?:fight|battle)(?:s|ing)? to (?:take|capture|seize|hold|retake|defend|repel|push back"
+        r"|encircle|evict|oust|dislodge|expel|flush out|crush|recapture)\b"
+        r"(?! (?:on|onto|power|office|his|her|(?:its|their) (?:seats?|jobs?|majority"
         r"|title|lead|record|reputation|position)|the (?:lead|title|crown|nomination|presidency"
         r"|speakership|seat|majority|party|house|senate|white house))\b)",
         # Only by armed men, if by anything ("surrounded by floodwaters, by mountains" is not).
@@ -750,11 +804,24 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bstorm\w* (?:a |the )?(?:[\w'-]+ ){0,2}(?:police station|military base|army base"
         r"|base|checkpoint|outpost|barracks|army post|military post)\b",
         r"\b(?:rebel|insurgent|militant|jihadist|islamist) (?:offensive|assaults? on)\b",
+        # Round 12: "troops came under fire", "forces are driving militants out of the
+        # mountains", "his uprising against U.S. and Iraqi troops".
+        # (Not a convoy: an aid or a diplomatic convoy "came under fire" from one side.)
+        r"\b(?:troops|soldiers|forces|patrols?|units?) (?:[\w'-]+ ){0,2}(?:came|come"
+        r"|comes|coming) under (?:heavy |intense )?(?:fire|attack)\b",
+        r"\b(?:forces|troops|army|soldiers) (?:[\w'-]+ ){0,3}(?:driv\w*|push\w*|flush\w*|clear\w*)"
+        r" (?:[\w'-]+ ){0,3}(?:militants|insurgents|rebels|fighters|guerrillas|taliban|jihadists)"
+        r" (?:out of|from)\b",
+        r"\buprising against (?:[\w'-]+ ){0,3}(?:troops|forces|soldiers|army)\b",
         # Round 11: "insurgents launched strikes on Saturday at U.S. and Iraqi outposts" (an
         # armed group's "strikes" are no air strikes: the whole phrase is consumed).
-        r"\b" + ATTACKERS + r" (?:[\w'-]+ ){0,2}(?:strikes|attacks?|assaults?|raids?) (?:on|at"
-        r"|against) (?:[\w'-]+ ){0,6}(?:outposts?|posts?|bases?|positions|checkpoints?|patrols?"
-        r"|convoys?|barracks|police stations?)\b",
+        # Round 12: "rebels have attacked a major police patrol", "insurgents staged attacks
+        # Friday morning on police stations", "continued to strike against coalition targets".
+        r"\b" + ATTACKERS + r" (?:[\w'-]+ ){0,3}(?:strike|strikes|struck|attack(?:s|ed|ing)?"
+        r"|assaults?|assaulted|raids?|raided)(?: (?:on|at|against))? (?:[\w\.'-]+ ){0,6}?"
+        r"(?:outposts?"
+        r"|posts?|bases?|positions|checkpoints?|patrols?|convoys?|barracks|police stations?"
+        r"|coalition targets|military targets)\b",
         r"\bdestr\w* (?:of )?(?:[\w'-]+ ){0,3}(?:boats?|tanks?|warships?|positions?)\b",
         r"\b(?:expand\w*|widen\w*|intensif\w*|escalat\w*|launch\w*|began|begins|started|starts"
         r"|continu\w*|press\w*|step\w* up|push\w* (?:ahead|on) with|mount\w*) (?:its "
@@ -818,7 +885,7 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("armed_clash", WEAK, (
         r"\b(?:assault|offensive|onslaught|incursion)s? (?:[\w'-]+ ){0,3}(?:widens|widened"
         r"|widening|expands|expanded|expanding|deepens|deepened|pushes|pushed|pushing)\b",
-    ), ARMED_CONTEXT + r"|\bgaza\b"),
+    ), WAR_CONTEXT),
     Pattern("armed_clash+territorial_seizure", WEAK, (r"\badvances? into\b",), ARMED_CONTEXT),
     Pattern("bombing", STRONG, (
         r"\b(?:car|truck|roadside|suicide|pipe|nail|barrel)[- ]bomb\w*",

@@ -10,9 +10,9 @@ from classifiers.model_card import render_model_card
 from classifiers.scoring import Scorer, TextItem
 
 
-def test_the_sample_holds_held_out_items_of_de_escalation_only(shared_data_dir: Path) -> None:
+def test_the_sample_holds_annotated_items_of_de_escalation_only(shared_data_dir: Path) -> None:
     items = deescalation_only_items(shared_data_dir)
-    assert len(items) >= 20
+    assert len(items) >= 100
     assert deescalation_only_items(shared_data_dir / "absent") == {}
 
 
@@ -21,8 +21,9 @@ def test_shipped_model_reads_truces_and_talks_as_de_escalation(
 ) -> None:
     share = deescalation_share(scorer, shared_data_dir)
     items = int(str(share["items"]))
-    # Model 2026.12.2, trained on conflict weak labels only, put 11 of 28 above the alert
-    # line and only 11 above it as de-escalation.
+    # Model 2026.12.2, trained on conflict weak labels only, put 11 of the 28 held-out items
+    # of then above the alert line and only 11 above it as de-escalation; 2026.12.6 puts 21
+    # of the 123 annotated items above it, and 90 above it as de-escalation.
     assert int(str(share["escalation_above_threshold"])) <= 0.25 * items
     assert int(str(share["deescalation_above_threshold"])) >= 0.6 * items
     written = [  # not from any corpus: the headlines a truce brings
@@ -41,5 +42,5 @@ def test_the_card_says_how_many_de_escalation_items_read_as_trouble() -> None:
                                   "share_escalation_above_threshold": 0.2143,
                                   "deescalation_above_threshold": 18}}
     text = render_model_card(card)
-    assert "Of the 28 held-out annotated items" in text
+    assert "Of the 28 annotated items" in text
     assert "6 score escalation at or above 0.5" in text and "18 score de-escalation" in text

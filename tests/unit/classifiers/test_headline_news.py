@@ -9,10 +9,10 @@ from classifiers.model_card import read_archive_and_headlines, render_model_card
 from classifiers.scoring import Scorer
 
 
-def test_the_sample_holds_held_out_armed_events_with_a_summary(shared_data_dir: Path) -> None:
+def test_the_sample_holds_annotated_armed_events_with_a_summary(shared_data_dir: Path) -> None:
     texts, headlines = read_archive_and_headlines(shared_data_dir)
     ids = event_items(texts, headlines)
-    assert len(ids) >= 60
+    assert len(ids) >= 800
     assert all(". " in texts[item_id] for item_id in ids)  # headline and summary
     assert event_items({}, {}) == []
 
@@ -22,10 +22,10 @@ def test_the_shipped_model_reads_bare_headlines_of_armed_events(
 ) -> None:
     share = headline_share(scorer, shared_data_dir)
     items = int(str(share["items"]))
-    # Model 2026.12.4, trained without the archive's headline copies, read 59 of 68 from the
-    # headline alone (0.868); 2026.12.5 reads 61.
-    assert int(str(share["above_threshold_headline_alone"])) >= 0.87 * items
-    assert int(str(share["above_threshold_with_summary"])) >= 0.95 * items
+    # On the 870 annotated event items, model 2026.12.4 (trained without the archive's headline
+    # copies) read 740 from the headline alone (0.851); 2026.12.6 reads 754 (0.867).
+    assert int(str(share["above_threshold_headline_alone"])) >= 0.86 * items
+    assert int(str(share["above_threshold_with_summary"])) >= 0.93 * items
     assert headline_share(scorer, shared_data_dir / "absent") == {}
 
 

@@ -513,3 +513,79 @@ def test_reported_probabilities_are_sharpened_and_signals_are_not(scorer: Scorer
                                   before[:, conflict].sum(axis=1))
     for score, row in zip(scores, expected, strict=True):
         assert list(score.signals.values()) == row.tolist()
+
+
+def test_rounds_11_and_12_ground_fighting_phrasings(scorer: Scorer) -> None:
+    # Rounds 11 and 12 (sentences written for the test): ground advances, people fleeing the
+    # fighting, deaths in battle, an armed group's attacks on posts, overrun bases.
+    fighting = [
+        "Israeli forces move further into Gaza as the prime minister declares time for war.",
+        "Tanks rumbled into the north of the strip before dawn.",
+        "Thousands of villagers flee the fighting in the east of the country.",
+        "A student who died fighting for Russia in Ukraine was buried on Wednesday.",
+        "Insurgents launched strikes on Saturday at U.S. and Iraqi outposts across the country.",
+        "Rebels say they have overrun dozens of military bases in the north.",
+        "Pakistani forces are driving militants out of the mountains near the border.",
+        "Soldiers came under fire in the refugee camp, the army said.",
+    ]
+    assert _above(scorer, fighting, "armed_clash") == fighting
+    died = _signals(scorer, "A student who died fighting for Russia in Ukraine was buried.")
+    assert died["casualties"] >= 0.5
+    overrun = _signals(scorer, "Rebels say they have overrun dozens of military bases.")
+    assert overrun["territorial_seizure"] >= 0.5
+    # An armed group's "strikes" on outposts are no air strikes.
+    posts = _signals(scorer, fighting[4])
+    assert posts["airstrike"] < 0.5
+    calm = [
+        "Police officers in riot gear clashed with dozens of demonstrators outside the office.",
+        "Pension reform sparks violent clashes across France as protesters battle police.",
+        "French troops clash with protesters in the main city.",
+        "A former mercenary commander who fought in Ukraine is seeking asylum in Norway.",
+        "Recruits from prisons were sent to fight in Ukraine, the fighters said.",
+        "The EU chief battles to avert a veto in a crunch vote.",
+        "A Kurdish-led militia that is battling the Islamic State holds the family.",
+        "An aid convoy came under fire in the region, the charity said.",
+    ]
+    assert _above(scorer, calm, "armed_clash") == []
+    toll = _signals(scorer, "Troops killed five people in clashes with protesters.")
+    assert toll["casualties"] >= 0.5 > toll["armed_clash"]
+
+
+def test_rounds_11_and_12_air_strike_and_shelling_phrasings(scorer: Scorer) -> None:
+    # Sentences written for the test: aircraft firing missiles are air strikes, not shelling;
+    # drones shot down are air strikes; shells as goods are not fire.
+    air = [
+        "An American jet fired a missile at a house where militants were meeting.",
+        "Russian drones shot down over the south of Ukraine, the air force says.",
+        "U.S. warplanes were pounding targets in three towns from the air.",
+        "Israel's aerial and ground offensive has flattened whole districts of Gaza.",
+        "A Russian jet accidentally fires on a Russian city near the border.",
+    ]
+    assert _above(scorer, air, "airstrike") == air
+    assert _signals(scorer, air[0])["shelling"] < 0.5
+    fire = [
+        "A hospital in the disputed city has been shelled and one person died.",
+        "Sirens warn of rockets launched towards Israel from Gaza.",
+        "Ukraine says Russia shells flooded Kherson as rescuers run for cover.",
+        "Israeli tank hits an Egyptian border post, wounding seven.",
+    ]
+    assert _above(scorer, fire, "shelling") == fire
+    goods = [
+        "Poland's prime minister says Ukraine needs South Korean artillery shells.",
+        "The aid package includes air defence components and artillery rounds.",
+        "The US will send Ukraine anti-tank weapons and an additional HIMARS system.",
+    ]
+    assert _above(scorer, goods, "shelling") == []
+    terror = _signals(scorer, "Pakistan mosque bombing survivors recall the suicide attack.")
+    assert terror["airstrike"] < 0.5
+
+
+def test_a_call_to_end_a_bombing_reports_it_going_on(scorer: Scorer) -> None:
+    # The call is modal, the bombing is not (round 11); a threat to bomb still is.
+    going_on = ["Protesters call for an end to Israel's bombing of Gaza.",
+                "France urges Israel to stop bombing civilians in Gaza."]
+    assert _above(scorer, going_on, "airstrike") == going_on
+    threat = _signals(scorer, "Iran could end its restraint and bomb the bases, it warned.")
+    assert threat["airstrike"] < 0.5
+    # "Planes" is no plan: "Israeli planes and drones struck the camp" is reported.
+    assert _signals(scorer, "Israeli planes and drones struck the camp.")["airstrike"] >= 0.5
