@@ -479,7 +479,6 @@ PATTERNS: tuple[Pattern, ...] = (
         # Round 12: "a Russian jet accidentally fires on a Russian city".
         r"\b(?:warplanes?|fighter jets?|jets?|aircraft|planes?) (?:[\w'-]+ ){0,2}(?:fires|fired"
         r"|opens fire|opened fire) (?:on|at|into)\b",
-
         # Round 10: "a U.S. AC-130 gunship attacked militia positions".
         # Only the aircraft is consumed: "attacked militia positions" is armed_clash too.
         # Not bare "jets" ("the Jets attacked the Patriots' secondary").
@@ -819,9 +818,8 @@ PATTERNS: tuple[Pattern, ...] = (
         # Friday morning on police stations", "continued to strike against coalition targets".
         r"\b" + ATTACKERS + r" (?:[\w'-]+ ){0,3}(?:strike|strikes|struck|attack(?:s|ed|ing)?"
         r"|assaults?|assaulted|raids?|raided)(?: (?:on|at|against))? (?:[\w\.'-]+ ){0,6}?"
-        r"(?:outposts?"
-        r"|posts?|bases?|positions|checkpoints?|patrols?|convoys?|barracks|police stations?"
-        r"|coalition targets|military targets)\b",
+        r"(?:outposts?|posts?|bases?|positions|checkpoints?|patrols?|convoys?|barracks"
+        r"|police stations?|coalition targets|military targets)\b",
         r"\bdestr\w* (?:of )?(?:[\w'-]+ ){0,3}(?:boats?|tanks?|warships?|positions?)\b",
         r"\b(?:expand\w*|widen\w*|intensif\w*|escalat\w*|launch\w*|began|begins|started|starts"
         r"|continu\w*|press\w*|step\w* up|push\w* (?:ahead|on) with|mount\w*) (?:its "
