@@ -76,16 +76,10 @@ def draw(
         raise ValueError(f"unknown source {source!r}: archive or agnews")
     done = {str(label["id"]) for label in read_annotations(labelled)}
     compiled = [(name, re.compile(pattern)) for name, _, pattern, _ in STRATA]
-    if require:
-        # The word lists of later strata still matter for an item filed under an earlier one:
-        # a border-word item ("Israeli jets strike Syria") may be the air story we want.
-        # (A pool, not fewer texts: copies of annotated items must still be recognised.)
-        required = [pattern for name, pattern in compiled if name in require]
-        matching = frozenset(item_id for item_id, text in texts.items()
-                             if any(pattern.search(text.lower()) for pattern in required))
-        within = matching if within is None else within & matching
     sizes = strata if strata is not None else {name: size for name, *_, size in STRATA}
-    return draw_strata(texts, compiled, sizes, seed=seed, done=done | exclude, within=within)
+    required = [pattern for name, pattern in compiled if name in require]
+    return draw_strata(texts, compiled, sizes, seed=seed, done=done | exclude, within=within,
+                       required=required)
 
 
 def draw_strata(
@@ -96,19 +90,23 @@ def draw_strata(
     seed: int,
     done: set[str] | frozenset[str],
     within: frozenset[str] | None = None,
+    required: Sequence[re.Pattern[str]] = (),
 ) -> list[dict[str, str]]:
     """`sizes[name]` items of each stratum named there, shuffled together. Each item of `texts`
     (archive id -> text) not in `done`, nor a copy of one, belongs to the first stratum whose
-    regex finds it in the lower-cased text, whether or not that stratum is drawn."""
+    regex finds it in the lower-cased text, whether or not that stratum is drawn. With
+    `required`, only items one of those regexes finds are drawn, whatever their stratum: a
+    border-word item ("Israeli jets strike Syria") may be the air story we want."""
     # The same story from several outlets (or twice from one) is one item.
     seen = {dedup_key(texts[item_id]) for item_id in done if item_id in texts}
     pools: dict[str, list[str]] = {name: [] for name, _ in strata}
     for item_id in sorted(texts):
         key = dedup_key(texts[item_id])
-        if item_id in done or key in seen or (within is not None and item_id not in within):
+        lowered = texts[item_id].lower()
+        if (item_id in done or key in seen or (within is not None and item_id not in within)
+                or (required and not any(pattern.search(lowered) for pattern in required))):
             continue
         seen.add(key)
-        lowered = texts[item_id].lower()
         for name, pattern in strata:
             if pattern.search(lowered):
                 pools[name].append(item_id)

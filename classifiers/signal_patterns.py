@@ -138,6 +138,11 @@ MILITARY_CONTEXT = (
     r"|fighters|militias?|guerrillas?|(?:armed|government|rebel|coalition|ground|special) forces)"
     r"\b"
 )
+# Read at the start of a DOTALL context: the text names no protest or riot, or names armed
+# forces ("clashes" in a text of protests are a riot: round 11).
+NOT_A_RIOT = (
+    r"(?:(?!.*\b(?:protest\w*|demonstrat\w*|riot\w*)\b)|(?=.*(?:" + MILITARY_CONTEXT + r")))"
+)
 # Bombardment and pummelling are war also where only the war or its theatre is named.
 WAR_CONTEXT = (
     r"\b(?:war(?<!trade war)(?<!culture war)(?<!price war)(?<!bidding war)(?<!tariff war)"
@@ -708,7 +713,7 @@ PATTERNS: tuple[Pattern, ...] = (
     # Round 11: "violent clashes across France" where protesters battled police are a riot;
     # in a text of protests, clashes are fighting only where armed forces are named.
     Pattern("armed_clash", STRONG, (r"\b" + _FIERCE + r" clashes",),
-            r"(?s)^(?!.*\b(?:protest\w*|demonstrat\w*|riot\w*)\b)|" + MILITARY_CONTEXT),
+            r"(?s)^" + NOT_A_RIOT),
     # Round 12: "overrun dozens of military bases" (ground taken as well).
     Pattern("armed_clash+territorial_seizure", STRONG, (
         r"\boverr(?:an|un|unning|uns) (?:[\w'-]+ ){0,3}(?:bases?|positions|posts?|outposts?"
@@ -732,9 +737,7 @@ PATTERNS: tuple[Pattern, ...] = (
     # Round 12: clashes in a text of protests are a riot unless armed forces are named
     # ("protesters ... clashed with security forces").
     Pattern("armed_clash", WEAK, (r"\bclash(?:es|ed)?\b",),
-            r"(?s)^(?=.*(?:" + ARMED_CONTEXT + r"))"
-            r"(?:(?!.*\b(?:protest\w*|demonstrat\w*|riot\w*)\b)"
-            r"|(?=.*(?:" + MILITARY_CONTEXT + r")))"),
+            r"(?s)^(?=.*(?:" + ARMED_CONTEXT + r"))" + NOT_A_RIOT),
     Pattern("armed_clash", WEAK, (
         r"\bambush\w*", r"\bcounter-?offensive\b",
         # Round 12: "its long, bloody assault", "ethnic armed groups behind a major offensive".
