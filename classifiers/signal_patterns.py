@@ -35,7 +35,10 @@ ACTORS = (
     r"|sudanese|indian|india|azerbaijani|armenian|thai|cambodian|military|army|jets?|planes?"
     r"|forces|idf|nigerian|myanmar|ethiopian|jordanian|egyptian|emirati|rsf|saf)(?:'s)?"
 )
-AIRSTRIKE_VERBS = r"(?:struck|strike|strikes|hit|hits|bombed|bomb|bombs|pounded|pound|targeted)"
+AIRSTRIKE_VERBS = (
+    r"(?:struck|strike|strikes|hit|hits|bombed|bomb|bombs|pounded|pound|pounds|pounding"
+    r"|targeted)"
+)
 # At most one word between an actor and its strike, but not a conjunction ("drones and bombs"),
 # a verb that makes the strike hypothetical or denied ("military simulates strikes"), or a word
 # that makes it another thing ("atom bomb", "carrier strike group").
@@ -141,7 +144,8 @@ MILITARY_CONTEXT = (
 # Read at the start of a DOTALL context: the text names no protest or riot, or names armed
 # forces ("clashes" in a text of protests are a riot: round 11).
 NOT_A_RIOT = (
-    r"(?:(?!.*\b(?:protest\w*|demonstrat\w*|riot\w*)\b)|(?=.*(?:" + MILITARY_CONTEXT + r")))"
+    r"(?:(?!.*\b(?:counter-?)?(?:protest\w*|demonstrat\w*|riot\w*)\b)|(?=.*(?:"
+    + MILITARY_CONTEXT + r")))"
 )
 # Bombardment and pummelling are war also where only the war or its theatre is named.
 WAR_CONTEXT = (
@@ -150,6 +154,14 @@ WAR_CONTEXT = (
     + ARMED_CONTEXT
 )
 
+# Towns and regions that were front lines in 2023, where a battle or an assault is fighting on
+# the ground even where no armed actor is named ("the battle for Bakhmut", "fighting in
+# Sudan"); round 13. Not cities shelled from afar (Kherson, Kyiv): attacks on them come by air.
+_FRONT_LINES = (
+    r"(?:bakhmut|avdiivka|soledar|vuhledar|marinka|maryinka|kupiansk|robotyne|krynky|lyman"
+    r"|kreminna|klishchiivka|andriivka|donbas|donbass|sudan|khartoum|omdurman|darfur|el fasher"
+    r"|el geneina|myanmar|nagorno-karabakh|karabakh)\b"
+)
 # Places an air raid is reported by ("bombing of schools", "struck a refugee camp").
 _CIVILIAN_SITES = (
     r"(?:schools?|hospitals?|mosques?|churches|refugee camps?|homes|houses|bakeries|markets?"
@@ -285,6 +297,9 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|vot\w*|go|went|going|on|stag\w*|hold\w*|due|prepar\w*|continu\w*|announc\w*|begin"
         r"|began|threaten\w*|nationwide|national|general|new|another|further|more|a|the|in"
         r"|england|wales|scotland|britain|france|germany) ){0,3}(?:strike|strikes|striking)\b",
+        # Round 13: "Greta Thunberg holds last school strike on climate action".
+        r"\b(?:school|climate|hunger|student|students'|teachers'|workers'|doctors'|nurses'|rail"
+        r"|postal) strikes?\b",
     )),
     # --- cross-border attacks named by who and where (listed before the general patterns) ---
     Pattern("airstrike+cross_border_attack", STRONG, (
@@ -476,6 +491,9 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:warplanes?|fighter jets?|jets|drones?|helicopter gunships?|helicopters?|gunships?"
         r"|aircraft) " + _GAP + AIRSTRIKE_VERBS + r"\b",
         r"\bhelicopters? (?:[\w'-]+ )?(?:fired|opened fire|strafed)\b",
+        # Round 13: "Israeli warplanes kill dozens" (only the aircraft is consumed: the toll is
+        # casualties too).
+        r"\b(?:warplanes?|fighter jets?|bombers)(?= (?:[\w'-]+ )?kill(?:s|ed|ing)?\b)",
         # Round 11: "an American jet fired a missile at a house" is an air strike (listed before
         # the missile patterns of shelling, which would otherwise take it).
         r"\b(?:warplanes?|fighter jets?|jets?|helicopters?|gunships?|drones?|aircraft|planes?)"
@@ -504,7 +522,7 @@ PATTERNS: tuple[Pattern, ...] = (
     # on Dnipro" in a text about a missile is shelling (round 6: half the airstrike errors).
     Pattern("airstrike", STRONG, (
         r"\b" + ACTORS + r" " + _GAP + r"(?:strikes?|struck|bombardment|bombard(?:s|ed|ing)?)\b"
-        r"(?! (?:workers|action|deal|a deal))",
+        r"(?! (?:workers|action|deal|a deal|groups?))",
         r"\b(?:under|by) " + ACTORS + r" (?:strikes|bombardment)\b",
     ), NO_WEAPON_CONTEXT),
     Pattern("airstrike", WEAK, (
@@ -513,6 +531,11 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:relentless|indiscriminate|retaliatory|punishing|precision|pre-emptive|preemptive"
         r"|deadly|lethal|targeted|israeli|russian) strikes\b(?! (?:workers|action))",
         r"\bstrikes (?:continue|continued|intensif\w*|resum\w*|rage)\b",
+        # Round 13: "Palestinians flee Al Shifa hospital after deadly strike"; "as Israeli
+        # military pounds Gaza" (a state's bombardment, no weapon named).
+        r"\b(?:deadly|lethal) strike\b(?! (?:workers|action))",
+        r"\b(?:israel|israeli|israel's) (?:military |army |forces |jets |warplanes )?"
+        r"pound(?:s|ed|ing)?\b",
         # Round 9: "Russian attack kills five" (a state's attack on a place, no weapon named).
         # Not a ground assault nor a cyber attack ("Russian cyber attacks damaged the grid").
         r"\b(?:russia|russian|russia's) (?:(?!(?:ground|infantry|tank|armou?red|mechani[sz]ed"
@@ -547,6 +570,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"(?:israeli |russian )?bombing\b",
         # Round 12: "Russian drones shot down", "15 drones launched at the south".
         r"\bdrones? (?:were |was |have been |had been )?(?:shot down|downed|intercepted)\b",
+        # Round 13: "'Ukrainian' drone found outside Moscow" (a drone found downed).
+        r"\bdrones? (?:was |were |has been |had been )?(?:found|discovered)\b",
         r"\bdrones? (?:[\w'-]+ ){0,2}launched (?:at|on|against|toward|towards|overnight)\b",
         r"\bdrones? (?:[\w'-]+ ){0,3}(?:attacks?|strikes?|hit|struck|target\w*|slammed|crashed into"
         r"|damag\w*|kill\w*|wound\w*|injur\w*)\b",
@@ -669,8 +694,6 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bfighting (?:between|erupted|erupts|broke out|raged|rages|raging|resume[sd]?|continued"
         r"|continues|intensified|intensifies|flared|flares|escalated|escalates|spread|spreads"
         r"|ramps up|ramped up|near|in the|around|across|along|inside|for control)\b",
-        r"\bclashes (?:erupted|erupt|broke out|between|raged|continued|continue|intensified"
-        r"|flared)\b",
         # Round 9: what the fighting has done ("the fighting has forced 73,000 people to flee").
         # Not "clashes" ("clashes with fans have left two dead"): they need ARMED_CONTEXT.
         r"\bfighting(?<!internal fighting)(?<!party fighting)(?<!political fighting)"
@@ -698,6 +721,7 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|counter-?offensive)"
         r" (?:on|in|against|into|near|around|toward|towards|approaches|continues|intensifies)\b",
         r"\bground (?:and (?:rocket|air) )?(?:offensive|operations?|assaults?|attacks|invasion"
+        r"|campaigns?"
         r"|incursions?"
         r"|raids?|war|combat|fighting)\b",
         r"\b(?:killed|died|wounded|injured|engaged|locked|fell) in (?:close )?combat\b",
@@ -712,8 +736,12 @@ PATTERNS: tuple[Pattern, ...] = (
     ), ARMED_CONTEXT),  # police "encounters" with criminals are not fighting
     # Round 11: "violent clashes across France" where protesters battled police are a riot;
     # in a text of protests, clashes are fighting only where armed forces are named.
-    Pattern("armed_clash", STRONG, (r"\b" + _FIERCE + r" clashes",),
-            r"(?s)^" + NOT_A_RIOT),
+    # Round 13: "burned during clashes between pro-Trump backers and counterdemonstrators".
+    Pattern("armed_clash", STRONG, (
+        r"\b" + _FIERCE + r" clashes",
+        r"\bclashes (?:erupted|erupt|broke out|between|raged|continued|continue|intensified"
+        r"|flared)\b",
+    ), r"(?s)^" + NOT_A_RIOT),
     # Round 12: "overrun dozens of military bases" (ground taken as well).
     Pattern("armed_clash+territorial_seizure", STRONG, (
         r"\boverr(?:an|un|unning|uns) (?:[\w'-]+ ){0,3}(?:bases?|positions|posts?|outposts?"
@@ -727,12 +755,21 @@ PATTERNS: tuple[Pattern, ...] = (
     )),
     # Round 11: "died fighting for Russia", "died in battle in Ukraine" (a death too).
     Pattern("armed_clash+casualties", STRONG, (
-        r"\b(?:died|dies|killed) (?:while )?fighting (?:for|in|against|alongside)\b",
+        r"\b(?:died|dies|killed|hurt|wounded|injured) (?:while )?fighting (?:for|in|against"
+        r"|alongside)\b",
         r"\b(?:died|dies|killed|fell) (?:in battle|in action|on the battlefield)\b",
     ), WAR_CONTEXT),
     Pattern("armed_clash", STRONG, (
         r"\bfight (?:for|over) (?:the )?(?:[\w'-]+ ){0,2}(?:city|town|village)\b",
     ), WAR_CONTEXT),
+    Pattern("armed_clash", STRONG, (
+        r"\b(?:battles?|fight|fighting|clashes|combat) (?:for|in|around|near|over|outside)"
+        r" (?:the )?(?:[\w'-]+ ){0,3}" + _FRONT_LINES,
+        # "Russia's assault on Avdiivka", "intensifying attacks on the eastern Ukrainian city of
+        # Avdiivka".
+        r"\b(?:assaults?|offensive|push|advances?|counter-?attacks?|intensif\w* attacks) (?:on"
+        r"|against|around|near|toward|towards|into) (?:the )?(?:[\w'-]+ ){0,4}" + _FRONT_LINES,
+    ), r"(?s)^" + NOT_A_RIOT),
     # Words that are war only where armed actors are named: gated by ARMED_CONTEXT.
     # Round 12: clashes in a text of protests are a riot unless armed forces are named
     # ("protesters ... clashed with security forces").
@@ -769,6 +806,9 @@ PATTERNS: tuple[Pattern, ...] = (
     ), ARMED_CONTEXT),
     Pattern("armed_clash", WEAK, (
         r"\bmilitants? stormed\b",
+        # Round 13: "relentless assaults by Russian forces".
+        r"\bassaults?(?<!sexual assault)(?<!sexual assaults) by (?:[\w'-]+ ){0,2}(?:forces"
+        r"|troops|soldiers|fighters|militants|rebels|insurgents)\b",
         r"\b(?:opened fire|fir(?:es|ed|ing)) (?:[\w'-]+ ){0,4}(?:on|at) (?:[\w'-]+ ){0,2}"
         + TARGET_FORCES
         + r"\b",

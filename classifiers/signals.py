@@ -82,7 +82,9 @@ _MODALITY = re.compile(
     r"|rehears\w*|drills?|ahead of|delay\w*|imminent|impending|anticipat\w*"
     r"|hop(?:e|es|ed|ing) to|ultimat(?:um|ums|a)|worr(?:y|ies|ied)(?! by)"
     # Round 11: "talks to avert a military assault".
-    r"|avert\w*|forestall\w*)\b"
+    r"|avert\w*|forestall\w*"
+    # Round 13: "waiting for tanks for its coming counteroffensive" (not "coming under fire").
+    r"|upcoming|forthcoming|(?:its|a|the|their) coming)\b"
 )
 # The modal cues that make a hypothetical event war rhetoric: threats and declarations of intent
 # ("vowed to launch airstrikes", "Israel will continue its strikes"); plans, fears and
@@ -100,7 +102,9 @@ _CLAUSE_END = re.compile(
 # to Israel's bombing of Gaza", "pauses in the bombardment" (round 11: the call is modal, the
 # bombing is not).
 _ONGOING = re.compile(
-    r"\b(?:end|halt|stop|pauses?|lull|let-?up)'? (?:to|in|of)(?: (?:the|an?))?(?: [\w'-]+)?$"
+    # Round 13: "urging restraint on Gaza airstrikes".
+    r"\b(?:end|halt|stop|pauses?|lull|let-?up|restraint)'? (?:to|in|of|on)(?: (?:the|an?))?"
+    r"(?: [\w'-]+)?$"
     # Round 12: "urges Israel to stop bombing", "to end the bombardment".
     r"|\b(?:stop|end|halt)(?:s|ped|ping|ed|ing)?(?: (?:the|its|their))?$"
 )
