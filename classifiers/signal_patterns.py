@@ -65,7 +65,8 @@ FORCES = (
     r"|al-shabaab|shabaab|isis|isil|jnim|pkk|ttp)"
 )
 TARGET_FORCES = (
-    r"(?:troops|soldiers|forces|positions|bases?|posts?|outposts?|checkpoints?|military convoys?"
+    r"(?:troops|soldiers|forces|positions|bases?|posts?(?! office)|outposts?|checkpoints?"
+    r"|military convoys?"
     r"|army convoys?|patrols?"
     r"|police(?:men)?|police (?:station|post|officers)s?|officers|security forces|army|barracks"
     r"|military (?:base|post|vehicles?|convoy)s?|fighters|militants|rebels|tanks?|trenches)"
@@ -572,6 +573,10 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bdrones? (?:were |was |have been |had been )?(?:shot down|downed|intercepted)\b",
         # Round 13: "'Ukrainian' drone found outside Moscow" (a drone found downed).
         r"\bdrones? (?:was |were |has been |had been )?(?:found|discovered)\b",
+        # Round 14: "Ukraine downs Russian warplane near Bakhmut".
+        r"\b(?:downs?|downed|shot down|shoots down|shooting down) (?:an? |the )?(?:russian "
+        r"|ukrainian |israeli |syrian |iranian |enemy |pakistani |indian |azerbaijani |armenian )?"
+        r"(?:warplanes?|fighter jets?|bombers?|helicopter gunships?|attack helicopters?)\b",
         r"\bdrones? (?:[\w'-]+ ){0,2}launched (?:at|on|against|toward|towards|overnight)\b",
         r"\bdrones? (?:[\w'-]+ ){0,3}(?:attacks?|strikes?|hit|struck|target\w*|slammed|crashed into"
         r"|damag\w*|kill\w*|wound\w*|injur\w*)\b",
@@ -768,7 +773,7 @@ PATTERNS: tuple[Pattern, ...] = (
         # "Russia's assault on Avdiivka", "intensifying attacks on the eastern Ukrainian city of
         # Avdiivka".
         r"\b(?:assaults?|offensive|push|advances?|counter-?attacks?|intensif\w* attacks) (?:on"
-        r"|against|around|near|toward|towards|into) (?:the )?(?:[\w'-]+ ){0,4}" + _FRONT_LINES,
+        r"|in|against|around|near|toward|towards|into) (?:the )?(?:[\w'-]+ ){0,4}" + _FRONT_LINES,
     ), r"(?s)^" + NOT_A_RIOT),
     # Words that are war only where armed actors are named: gated by ARMED_CONTEXT.
     # Round 12: clashes in a text of protests are a riot unless armed forces are named
@@ -780,7 +785,8 @@ PATTERNS: tuple[Pattern, ...] = (
         # Round 12: "its long, bloody assault", "ethnic armed groups behind a major offensive".
         r"\b(?:bloody|fierce|ferocious|heavy|massive|major|broad|large-scale|full-scale)"
         r" (?:assaults?|offensives?)\b",
-        r"\b(?:frontal|infantry|armou?red|amphibious|pre-dawn|dawn|lightning) (?:assaults?|attacks?"
+        r"\b(?:frontal|infantry|armou?red|amphibious|pre-?dawn|dawn|lightning) (?:assaults?"
+        r"|attacks?"
         r"|offensives?)\b",
         # Round 9: a sinking is fighting only in a war ("the sinking of a migrant boat" is not).
         r"\bsink\w* (?:[\w'-]+ ){0,3}(?:boats?|ships?|vessels?|warships?)\b",
@@ -806,6 +812,14 @@ PATTERNS: tuple[Pattern, ...] = (
     ), ARMED_CONTEXT),
     Pattern("armed_clash", WEAK, (
         r"\bmilitants? stormed\b",
+        # Round 14: "Ukraine clings to Bakhmut as Russians advance", "Russia advances towards
+        # two towns".
+        r"\b(?:russians|russian (?:forces|troops)|ukrainians|ukrainian (?:forces|troops)|israeli"
+        r" (?:forces|troops)|wagner|rebels|militants|insurgents|jihadists)(?: [\w'-]+)?"
+        r" advanc(?:e|es|ed|ing)\b",
+        r"\b(?:russia|ukraine|israel|azerbaijan) advances (?:on|in|into|towards?|toward|near"
+        r"|around|deeper|further)\b",
+
         # Round 13: "relentless assaults by Russian forces".
         r"\bassaults?(?<!sexual assault)(?<!sexual assaults) by (?:[\w'-]+ ){0,2}(?:forces"
         r"|troops|soldiers|fighters|militants|rebels|insurgents)\b",
@@ -839,9 +853,10 @@ PATTERNS: tuple[Pattern, ...] = (
         + r"\b",
         r"\b" + ATTACKERS + r" (?:[\w'-]+ ){0,3}(?:shot dead|shot at|killed|ambushed|attacked"
         r"|opened fire on|fired (?:on|at)|gunned down) (?:[\w'-]+ ){0,3}" + SECURITY_MEN + r"\b",
-        r"\b" + FORCES + r" (?:[\w'-]+ ){0,2}(?:attack\w*|assault\w*|advanc\w* on|push\w* (?:into"
-        r"|toward|towards)|batter\w*|pound\w*|hammer\w*) (?:the )?(?:[\w'-]+ ){0,2}(?:city|town"
-        r"|village|capital|positions?"
+        # Round 14: "Moscow's forces push towards the Ukrainian towns of Orikhiv".
+        r"\b" + FORCES + r" (?:[\w'-]+ ){0,2}(?:attack\w*|assault\w*|advanc\w* (?:on|into|toward"
+        r"|towards)|push\w* (?:into|toward|towards)|batter\w*|pound\w*|hammer\w*) (?:the )?"
+        r"(?:[\w'-]+ ){0,2}(?:city|cities|towns?|village|capital|positions?"
         r"|base|front|lines?)\b",
         r"\bstorm\w* (?:a |the )?(?:[\w'-]+ ){0,2}(?:police station|military base|army base"
         r"|base|checkpoint|outpost|barracks|army post|military post)\b",
@@ -851,8 +866,10 @@ PATTERNS: tuple[Pattern, ...] = (
         # (Not a convoy: an aid or a diplomatic convoy "came under fire" from one side.)
         r"\b(?:troops|soldiers|forces|patrols?|units?) (?:[\w'-]+ ){0,2}(?:came|come"
         r"|comes|coming) under (?:heavy |intense )?(?:fire|attack)\b",
-        r"\b(?:forces|troops|army|soldiers) (?:[\w'-]+ ){0,3}(?:driv\w*|push\w*|flush\w*|clear\w*)"
-        r" (?:[\w'-]+ ){0,3}(?:militants|insurgents|rebels|fighters|guerrillas|taliban|jihadists)"
+        # Round 14: "Ethiopia troops force armed group out of Lalibela".
+        r"\b(?:forces|troops|army|soldiers) (?:[\w'-]+ ){0,3}(?:driv\w*|push\w*|flush\w*|clear\w*"
+        r"|forc(?:e|es|ed|ing)) (?:[\w'-]+ ){0,3}(?:militants|insurgents|rebels|fighters"
+        r"|guerrillas|taliban|jihadists|armed groups?)"
         r" (?:out of|from)\b",
         r"\buprising against (?:[\w'-]+ ){0,3}(?:troops|forces|soldiers|army)\b",
         # Round 11: "insurgents launched strikes on Saturday at U.S. and Iraqi outposts" (an

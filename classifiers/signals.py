@@ -70,7 +70,9 @@ _MODALITY_AFTER = re.compile(
     r"\s+(?:looms?|looming|(?:is|are|seems?|seemed|appears?|appeared) (?:(?:expected|planned"
     r"|feared|likely|possible)(?! to (?:have|continue|persist|go on|drag on|rage|intensify"
     r"|escalate|worsen|spread)\b)|imminent|looming|near(?! +\w))|(?:could|may|might) (?:begin"
-    r"|start|come|follow|soon))\b"
+    r"|start|come|follow|soon)"
+    # Round 14: "as its ground forces prepared to move in".
+    r"|prepar(?:e|es|ed|ing) to)\b"
 )
 # Cues that make a following event hypothetical: a threat, a plan, a fear, a future.
 _MODALITY = re.compile(
@@ -84,7 +86,9 @@ _MODALITY = re.compile(
     # Round 11: "talks to avert a military assault".
     r"|avert\w*|forestall\w*"
     # Round 13: "waiting for tanks for its coming counteroffensive" (not "coming under fire").
-    r"|upcoming|forthcoming|(?:its|a|the|their) coming)\b"
+    r"|upcoming|forthcoming|(?:its|a|the|their) coming"
+    # Round 14: "won't play a role in the latest counteroffensive push".
+    r"|won't|wouldn't)\b"
 )
 # The modal cues that make a hypothetical event war rhetoric: threats and declarations of intent
 # ("vowed to launch airstrikes", "Israel will continue its strikes"); plans, fears and

@@ -108,9 +108,14 @@ def _old_pattern_scores(text: str) -> NDArray[np.float64]:
     for match in regex.finditer(lowered):
         indices, strength, threat_is_rhetoric = groups[match.lastgroup or ""]
         before = signals._preceding_words(lowered, match.start(), signals.NEGATION_WORDS)
+        # A pattern may end in a space: what follows the event starts after its last word.
+        end = len(lowered[: match.end()].rstrip())
         if signals._NEGATION.search(before) or _OLD_NEGATION_AFTER.match(lowered, match.end()):
             grade = signals.NEGATED
-        elif signals._MODALITY.search(cue := " ".join(before.split()[-signals.MODALITY_WORDS :])):
+        elif (
+            signals._MODALITY.search(cue := " ".join(before.split()[-signals.MODALITY_WORDS :]))
+            and not signals._ONGOING.search(before)
+        ) or signals._MODALITY_AFTER.match(lowered, end):
             grade = signals.MODAL
             if threat_is_rhetoric and signals._THREAT.search(cue):
                 scores[signals._RHETORIC] = max(scores[signals._RHETORIC], signals.WEAK)
