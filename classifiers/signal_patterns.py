@@ -204,10 +204,20 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|racism|oppression|food inflation|for (?:life|survival|justice|their lives|rights))\b",
         r"\b(?:legal|court|courtroom|custody|political|election|electoral|bidding|takeover|price"
         r"|ratings|culture|uphill|internal|budget|trade|tariff|boardroom|title|relegation|bitter"
-        r"|public relations|pr|charm|diplomatic|media|verbal|partisan) (?:battles?|fights?|wars?"
+        r"|public relations|pr|charm|diplomatic|media|verbal|partisan|propaganda|narrative|street)"
+        r" (?:battles?|fights?|wars?"
         r"|clash\w*"
         r"|offensive)\b",
-        r"\bfighting (?:vehicles?|chance|spirit|fit|talk|words)\b", r"\bpenalty shoot-?outs?\b",
+        r"\bfighting (?:vehicles?|chance|spirit|fit|talk|words|parties|sides|factions)\b",
+        r"\bpenalty shoot-?outs?\b",
+        # Round 15: "two biggies clash at the box office", "battle for narrative supremacy",
+        # "clashes between Eritrean asylum seekers and Israeli police" (a riot), "amid
+        # fighting" as background (the conventions: it carries nothing).
+        r"\bclash(?:es|ed)? at the box office\b",
+        r"\bbattles? (?:for|over) (?:the )?(?:narrative|hearts|public opinion|votes|ratings)\b",
+        r"\bclashes between (?:[\w'-]+ ){1,4}and (?:[\w'-]+ )?police\b",
+        r"\bamid (?:the |ongoing |continued |continuing )?(?:fighting|clashes|hostilities)\b"
+        r"(?! (?:in|around|near|between|along|across|for|that|which|killed|left))",
         r"\bclash(?:es|ed)? (?:with|over) (?:the )?(?:united nations|un|u\.n\.|critics|lawmakers"
         r"|officials|judges|court|courts|media|journalists|government|ministers?|president"
         r"|prime minister|leaders?|unions?|regulators?|eu|european union|white house|congress)\b",
@@ -239,7 +249,9 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bshell (?:company|companies|corporation|firm|oil|plc)\b",
         r"\b(?:send\w*|sent|suppl\w*|deliver\w*|giv\w*|given|provid\w*|sale of|sell\w*|produc\w*"
         r"|promis\w*|pledg\w*|transfer\w*|shipped|shipping|shipments? of|buy\w*|bought|purchas\w*"
-        r"|acquir\w*) (?:[\w'-]+,? |\d+,\d+[\w'-]* ){0,5}(?:artillery|shells"
+        # (Round 15: not across a clause: "giving birth as bombs fall in Gaza".)
+        r"|acquir\w*) (?:(?!(?:as|while|amid|when|after|during)\b)[\w'-]+,? |\d+,\d+[\w'-]* ){0,5}"
+        r"(?:artillery|shells"
         r"|missiles?"
         r"|rockets?|bombs?|munitions|drones?|himars|atacms|cluster munitions)(?: and (?:[\w'-]+ )"
         r"{0,2}(?:artillery shells|shells|missiles|rockets|munitions|bombs|drones))?\b",
@@ -306,7 +318,9 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("airstrike+cross_border_attack", STRONG, (
         r"\b(?:israel|israeli|israel's|idf|us|u\.s\.|american|turkish|turkey|jordanian"
         r"|pakistani|pakistan|iranian|iran) (?:[\w'-]+ ){0,2}(?:air ?strikes?|air raids?|strikes?"
-        r"|struck|bomb\w*|drone (?:strikes?|attacks?)|warplanes?|jets) (?:[\w'-]+ ){0,3}"
+        # Round 15: "Turkey hits 71 targets in Iraq, Syria".
+        r"|hits(?! out| back)|struck|bomb\w*|drone (?:strikes?|attacks?)|warplanes?|jets)"
+        r" (?:[\w'-]+ ){0,3}"
         r"(?:on|in|at|against|inside|across|into|near|target\w*|hit|hits|struck|strike|strikes"
         r"|pound\w*|bomb\w*) (?:[\w'-]+ ){0,2}" + ISRAEL_NEIGHBOURS + r"\b",
         r"\b(?:air ?strikes?|air raids?|strikes?|drone (?:strikes?|attacks?)) (?:[\w'-]+ ){0,2}"
@@ -559,7 +573,7 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:hit|struck|attacked|targeted|shot down|downed|intercepted|repel\w*|intercepts"
         # Not "shoots down a plan for drones".
         r"|downs(?<!ups and downs)|shoot(?:s|ing)? down)(?: by| with)?(?: (?!(?:plans?|proposals?"
-        r"|bids?|ideas?|requests?|rules|calls|claims|reports|rumou?rs|hopes)\b)[\w\.'-]+){0,3}"
+        r"|bids?|ideas?|requests?|rules|calls|claims|reports|rumou?rs|hopes)\b)[\w\.'-]+){0,5}"
         r"(?= drones?\b)",
         # Battling or fending off drones, but not "battlefield drones", "battles regulators over
         # delivery drones" or "battle the blaze using drones": only attack drones' words between.
@@ -784,7 +798,16 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bambush\w*", r"\bcounter-?offensive\b",
         # Round 12: "its long, bloody assault", "ethnic armed groups behind a major offensive".
         r"\b(?:bloody|fierce|ferocious|heavy|massive|major|broad|large-scale|full-scale)"
-        r" (?:assaults?|offensives?)\b",
+        r" (?:russian |ukrainian |israeli |rebel )?(?:assaults?|offensives?)\b",
+        # Round 15: "'face-to-face' combat in Gaza", "Russian forces launched multiple attacks",
+        # "Russia says it repelled attack in Donetsk".
+        r"\b(?:face-to-face|hand-to-hand|close-quarters?|close) combat\b",
+        r"\b(?:forces|troops|soldiers) (?:launch\w*|mount\w*|stag\w*) (?:(?!(?:air|aerial|drone"
+        r"|missile|rocket|artillery|cyber)\b)[\w'-]+ ){0,2}(?:attacks|assaults?|offensives?"
+        r"|counter-?attacks?)\b",
+        r"\brepel\w*(?<!defen[cs]es repel)(?<!defen[cs]es repelled) (?:an? |the )?"
+        r"(?:(?!(?:air|aerial|drone|missile|rocket|cyber)\b)[\w'-]+ )?"
+        r"(?:attacks?|assaults?|offensives?|counter-?attacks?)\b",
         r"\b(?:frontal|infantry|armou?red|amphibious|pre-?dawn|dawn|lightning) (?:assaults?"
         r"|attacks?"
         r"|offensives?)\b",
@@ -851,7 +874,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b" + SECURITY_MEN + r" (?:[\w'-]+ ){0,3}(?:were |was )?(?:shot dead|shot|killed|injured"
         r"|wounded|gunned down|ambushed|attacked) (?:[\w'-]+ ){0,2}by (?:[\w'-]+ ){0,3}" + ATTACKERS
         + r"\b",
-        r"\b" + ATTACKERS + r" (?:[\w'-]+ ){0,3}(?:shot dead|shot at|killed|ambushed|attacked"
+        r"\b" + ATTACKERS + r" (?:[\w'-]+ ){0,3}(?:shot dead|shot at|killed|kill|kills|ambushed"
+        r"|attacked"
         r"|opened fire on|fired (?:on|at)|gunned down) (?:[\w'-]+ ){0,3}" + SECURITY_MEN + r"\b",
         # Round 14: "Moscow's forces push towards the Ukrainian towns of Orikhiv".
         r"\b" + FORCES + r" (?:[\w'-]+ ){0,2}(?:attack\w*|assault\w*|advanc\w* (?:on|into|toward"

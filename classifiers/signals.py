@@ -88,7 +88,10 @@ _MODALITY = re.compile(
     # Round 13: "waiting for tanks for its coming counteroffensive" (not "coming under fire").
     r"|upcoming|forthcoming|(?:its|a|the|their) coming"
     # Round 14: "won't play a role in the latest counteroffensive push".
-    r"|won't|wouldn't)\b"
+    r"|won't|wouldn't"
+    # Round 15: "NATO readies for combat", "suggested a ground offensive was a certainty",
+    # "determined to resume fighting".
+    r"|read(?:ies|ied|ying)|suggest\w*|determin\w* to)\b"
 )
 # The modal cues that make a hypothetical event war rhetoric: threats and declarations of intent
 # ("vowed to launch airstrikes", "Israel will continue its strikes"); plans, fears and
