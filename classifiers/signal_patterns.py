@@ -128,7 +128,7 @@ ARMED_CONTEXT = (
     r"\b(?:troops|soldiers|army|armies|armed forces|military|militar(?:y|ies)|militants?|rebels?"
     r"|insurgen\w*|fighters|militias?|militiamen|paramilitar\w*|guerrillas?|jihadists?|gunmen"
     r"|artillery|shelling|air ?strikes?|airstrikes|drones?|missiles?|rockets?|front[ -]?lines?"
-    r"|cartels?|gangs?|gunmen|maoists?|naxal\w*|terrorists?"
+    r"|cartels?|gangs?|gunmen|maoists?|naxal\w*|terrorists?|armed groups?"
     r"|frontline|counter-?offensive|ground offensive|military offensive|invasion|invad\w*"
     r"|cease-?fire|truce|warring|war-torn|combat|battlefield|hamas|hezbollah|taliban|houthis?"
     r"|rsf|idf|wagner|isis|isil|al-shabaab|shabaab|m23|boko haram|(?:security|armed|government"
@@ -145,8 +145,9 @@ MILITARY_CONTEXT = (
 # Read at the start of a DOTALL context: the text names no protest or riot, or names armed
 # forces ("clashes" in a text of protests are a riot: round 11).
 NOT_A_RIOT = (
-    r"(?:(?!.*\b(?:counter-?)?(?:protest\w*|demonstrat\w*|riot\w*)\b)|(?=.*(?:"
-    + MILITARY_CONTEXT + r")))"
+    # Round 16: "Israeli police clashed with Palestinians inside the al-Aqsa mosque".
+    r"(?:(?!.*\b(?:(?:counter-?)?(?:protest\w*|demonstrat\w*|riot\w*)|police clash\w*)\b)"
+    r"|(?=.*(?:" + MILITARY_CONTEXT + r")))"
 )
 # Bombardment and pummelling are war also where only the war or its theatre is named.
 WAR_CONTEXT = (
@@ -218,6 +219,12 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bclashes between (?:[\w'-]+ ){1,4}and (?:[\w'-]+ )?police\b",
         r"\bamid (?:the |ongoing |continued |continuing )?(?:fighting|clashes|hostilities)\b"
         r"(?! (?:in|around|near|between|along|across|for|that|which|killed|left))",
+        # Round 16: "the Russian group of forces fighting in Ukraine" (who they are); a war
+        # decades old.
+        r"\b(?:troops|forces|soldiers|mercenaries|units) fighting (?:in|for) (?:ukraine|russia|gaza"
+        r"|syria|sudan)\b",
+        r"\b(?:hiroshima|nagasaki)(?:'s)? (?:atomic )?bombings?\b", r"\batomic bombings?\b",
+        r"\banniversary of the (?:[\w\.'-]+ )?bombing\b",
         r"\bclash(?:es|ed)? (?:with|over) (?:the )?(?:united nations|un|u\.n\.|critics|lawmakers"
         r"|officials|judges|court|courts|media|journalists|government|ministers?|president"
         r"|prime minister|leaders?|unions?|regulators?|eu|european union|white house|congress)\b",
@@ -312,7 +319,7 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|england|wales|scotland|britain|france|germany) ){0,3}(?:strike|strikes|striking)\b",
         # Round 13: "Greta Thunberg holds last school strike on climate action".
         r"\b(?:school|climate|hunger|student|students'|teachers'|workers'|doctors'|nurses'|rail"
-        r"|postal) strikes?\b",
+        r"|postal|studio|writers'?|actors'?|hollywood) strikes?\b",
     )),
     # --- cross-border attacks named by who and where (listed before the general patterns) ---
     Pattern("airstrike+cross_border_attack", STRONG, (
@@ -490,6 +497,8 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("airstrike+armed_clash", STRONG, (
         r"\b(?:air|aerial)(?<!sea, air)(?<!sea, aerial) and ground (?:offensives?|campaigns?"
         r"|operations?|assaults?|invasion|war)\b",
+        # Round 16: "as it expanded its ground and air assault".
+        r"\b(?:ground|land) and air (?:offensives?|campaigns?|operations?|assaults?|attacks)\b",
     )),
     Pattern("airstrike+shelling", STRONG, (
         r"\b(?:air|aerial) and (?:ground|artillery|tank) (?:bombardments?|attacks?|strikes?)\b",
@@ -541,14 +550,18 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?:under|by) " + ACTORS + r" (?:strikes|bombardment)\b",
     ), NO_WEAPON_CONTEXT),
     Pattern("airstrike", WEAK, (
-        r"\bstrikes? (?:on|hit|hits|kill\w*|flatten\w*|target\w*|pound\w*|destroy\w*|level\w*"
-        r"|damag\w*|wound\w*|injur\w*|devastat\w*|raz\w*) ",
+        r"\bstrikes? (?:on|hit|hits|kill\w*|flatten\w*|target\w*|pound\w*|destroy\w*"
+        r"|level\w*|damag\w*|wound\w*|injur\w*|devastat\w*|raz\w*) ",
         r"\b(?:relentless|indiscriminate|retaliatory|punishing|precision|pre-emptive|preemptive"
         r"|deadly|lethal|targeted|israeli|russian) strikes\b(?! (?:workers|action))",
         r"\bstrikes (?:continue|continued|intensif\w*|resum\w*|rage)\b",
         # Round 13: "Palestinians flee Al Shifa hospital after deadly strike"; "as Israeli
         # military pounds Gaza" (a state's bombardment, no weapon named).
         r"\b(?:deadly|lethal) strike\b(?! (?:workers|action))",
+        # Round 16: "after days of strikes", "after Gaza hospital strike".
+        r"\b(?:days|weeks|months|nights) of (?:israeli |russian )?(?:strikes|bombardment"
+        r"|bombing)\b",
+        r"\bgaza (?:hospital |school |camp |church |mosque )?strikes?\b",
         r"\b(?:israel|israeli|israel's) (?:military |army |forces |jets |warplanes )?"
         r"pound(?:s|ed|ing)?\b",
         # Round 9: "Russian attack kills five" (a state's attack on a place, no weapon named).
@@ -587,6 +600,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bdrones? (?:were |was |have been |had been )?(?:shot down|downed|intercepted)\b",
         # Round 13: "'Ukrainian' drone found outside Moscow" (a drone found downed).
         r"\bdrones? (?:was |were |has been |had been )?(?:found|discovered)\b",
+        # Round 16: "parts of possible Russian drone fell on its territory".
+        r"\bdrones? (?:parts|debris|wreckage|fragments)\b",
         # Round 14: "Ukraine downs Russian warplane near Bakhmut".
         r"\b(?:downs?|downed|shot down|shoots down|shooting down) (?:an? |the )?(?:russian "
         r"|ukrainian |israeli |syrian |iranian |enemy |pakistani |indian |azerbaijani |armenian )?"
@@ -623,7 +638,8 @@ PATTERNS: tuple[Pattern, ...] = (
     ), NO_WEAPON_CONTEXT + r"(?=.*(?:" + WAR_CONTEXT + r"))"),
     # Round 9: in news of Gaza, bombs and bombing come from the air ("bombs, lack of
     # electricity and damaged roads make life impossible in Gaza").
-    Pattern("airstrike", WEAK, (r"\b(?:bombs|bombing|bombings)\b",), r"\bgaza\b"),
+    Pattern("airstrike", WEAK, (r"\b(?:bombs|bombing|bombings)\b",),
+            r"\b(?:gaza|khan younis|rafah|jabalia|nuseirat|deir al-balah)\b"),
     Pattern("airstrike", WEAK, (
         r"\bbomb(?:s|ed|ing) (?:the |a )?(?:[\w'-]+ )?(?:gaza|city|cities|camps?|towns?|villages?"
         r"|houses?|homes?|hospitals?|schools?|neighbou?rhoods?|areas?|targets?|positions?)\b",
@@ -712,7 +728,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b" + _FIERCE + r" (?:fighting|battles?|combat)",
         r"\bfighting (?:between|erupted|erupts|broke out|raged|rages|raging|resume[sd]?|continued"
         r"|continues|intensified|intensifies|flared|flares|escalated|escalates|spread|spreads"
-        r"|ramps up|ramped up|near|in the|around|across|along|inside|for control)\b",
+        r"|ramps up|ramped up|near|in the|around|across|along|inside|for control"
+        r"|shows no sign\w* of (?:ending|abating|easing|letting up|stopping))\b",
         # Round 9: what the fighting has done ("the fighting has forced 73,000 people to flee").
         # Not "clashes" ("clashes with fans have left two dead"): they need ARMED_CONTEXT.
         r"\bfighting(?<!internal fighting)(?<!party fighting)(?<!political fighting)"
@@ -740,7 +757,7 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|counter-?offensive)"
         r" (?:on|in|against|into|near|around|toward|towards|approaches|continues|intensifies)\b",
         r"\bground (?:and (?:rocket|air) )?(?:offensive|operations?|assaults?|attacks|invasion"
-        r"|campaigns?"
+        r"|campaigns?|activit(?:y|ies)"
         r"|incursions?"
         r"|raids?|war|combat|fighting)\b",
         r"\b(?:killed|died|wounded|injured|engaged|locked|fell) in (?:close )?combat\b",
@@ -780,9 +797,20 @@ PATTERNS: tuple[Pattern, ...] = (
     ), WAR_CONTEXT),
     Pattern("armed_clash", STRONG, (
         r"\bfight (?:for|over) (?:the )?(?:[\w'-]+ ){0,2}(?:city|town|village)\b",
+        # Round 16: "Ukraine battling Russian attacks", "'meat assaults'", "eight settlements
+        # recaptured over two weeks of 'offensive actions'", "a hospital caught in fighting".
+        r"\bbattl\w* (?:russian|ukrainian|israeli) (?:attacks|assaults|offensives?|forces"
+        r"|troops)\b",
+        r"\bmeat (?:assaults?|grinders?|waves?)\b", r"\boffensive actions\b",
+        r"\bcaught (?:up )?in (?:the )?(?:fighting|crossfire|clashes)\b",
     ), WAR_CONTEXT),
+    # Round 16: "set off a violent confrontation lasting many hours" (not in a riot).
     Pattern("armed_clash", STRONG, (
-        r"\b(?:battles?|fight|fighting|clashes|combat) (?:for|in|around|near|over|outside)"
+        r"\b(?:violent|armed|fierce|heavy|deadly) confrontations?\b",
+    ), r"(?s)^" + NOT_A_RIOT),
+    Pattern("armed_clash", STRONG, (
+        r"\b(?:battles?|battling|fight|fighting|clashes|combat) (?:for|in|around|near|over"
+        r"|outside)"
         r" (?:the )?(?:[\w'-]+ ){0,3}" + _FRONT_LINES,
         # "Russia's assault on Avdiivka", "intensifying attacks on the eastern Ukrainian city of
         # Avdiivka".
@@ -802,6 +830,10 @@ PATTERNS: tuple[Pattern, ...] = (
         # Round 15: "'face-to-face' combat in Gaza", "Russian forces launched multiple attacks",
         # "Russia says it repelled attack in Donetsk".
         r"\b(?:face-to-face|hand-to-hand|close-quarters?|close) combat\b",
+        # Round 16: "forces ... had begun a significant attack".
+        r"\b(?:forces|troops|army) (?:[\w'-]+ ){0,5}(?:launch\w*|began|begun|begins|start\w*)"
+        r" (?:a |an |the )?(?:(?!(?:air|aerial|drone|missile|rocket|cyber|charm|diplomatic|media"
+        r"|legal|pr)\b)[\w'-]+ ){0,2}(?:push|attack|assault|offensive)\b",
         r"\b(?:forces|troops|soldiers) (?:launch\w*|mount\w*|stag\w*) (?:(?!(?:air|aerial|drone"
         r"|missile|rocket|artillery|cyber)\b)[\w'-]+ ){0,2}(?:attacks|assaults?|offensives?"
         r"|counter-?attacks?)\b",
@@ -909,7 +941,7 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|continu\w*|press\w*|step\w* up|push\w* (?:ahead|on) with|mount\w*) (?:its "
         r"|their |the |a )?"
         r"(?:(?!(?:air|aerial|drone|missile|rocket)\b)[\w'-]+ ){0,2}(?:offensive|military"
-        r" operations?|ground operations?|offensive operations?|assault|incursion)\b",
+        r" operations?|ground operations?|offensive operations?|incursion|push)\b",
         r"\b(?:encircled|surrounded|besieged) by (?:[\w'-]+ ){0,1}(?:forces|troops|tanks)\b",
         r"\b(?:clos\w*|tighten\w*) (?:the |a |its )?(?:ring|noose|encirclement) (?:around|on)\b",
         r"\b(?:troops|forces|tanks) (?:[\w'-]+ ){0,3}(?:encircl\w*|surround\w*|push\w* (?:deeper "
