@@ -20,7 +20,7 @@ from sklearn.pipeline import Pipeline
 
 from classifiers.scoring import Scorer
 
-DEFAULT_MODEL_VERSION = "2026.12.6"
+DEFAULT_MODEL_VERSION = "2026.12.7"
 ARTIFACT_PREFIX = "ceasewatch-"
 _ZIP_MAGIC = b"PK\x03\x04"
 _PICKLE_MAGIC = b"\x80"

@@ -270,7 +270,7 @@ def render_model_card(card: dict[str, object]) -> str:
         history = card.get("signal_heldout_history")
         if isinstance(history, list):
             lines += ["Held-out rounds (each batch measured while unseen; all but the current "
-                      "one, round 12 of the archive, were then used for tuning):", "",
+                      "one, the archive's heldout batch above, were then used for tuning):", "",
                       *[f"- {entry}" for entry in history], ""]
         recall = json.dumps(sample.get("satp_dev_recall"))
         lines += [f"SATP dev recall (texts never seen while writing patterns): `{recall}`", ""]

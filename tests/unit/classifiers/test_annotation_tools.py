@@ -94,9 +94,10 @@ def test_draw_can_require_a_later_stratum_s_words(shared_data_dir: Path) -> None
     # Border-word items are filed before air words are looked at; with `require` only the ones
     # that also carry an air or fighting word are drawn.
     words = {name: re.compile(pattern) for name, _, pattern, _ in STRATA}
-    chosen = draw(shared_data_dir, seed=4, strata={"border_words": 40},
+    # (Rounds 11-16 labelled most of them: 28 are left.)
+    chosen = draw(shared_data_dir, seed=4, strata={"border_words": 20},
                   require=("air_words", "fighting_words"))
-    assert len(chosen) == 40 and {item["stratum"] for item in chosen} == {"border_words"}
+    assert len(chosen) == 20 and {item["stratum"] for item in chosen} == {"border_words"}
     assert all(words["air_words"].search(item["text"].lower())
                or words["fighting_words"].search(item["text"].lower()) for item in chosen)
     unrestricted = draw(shared_data_dir, seed=4, strata={"border_words": 40})

@@ -22,10 +22,13 @@ def test_the_shipped_model_reads_bare_headlines_of_armed_events(
 ) -> None:
     share = headline_share(scorer, shared_data_dir)
     items = int(str(share["items"]))
-    # On the 870 annotated event items, model 2026.12.4 (trained without the archive's headline
-    # copies) read 740 from the headline alone (0.851); 2026.12.6 reads 754 (0.867).
-    assert int(str(share["above_threshold_headline_alone"])) >= 0.86 * items
-    assert int(str(share["above_threshold_with_summary"])) >= 0.93 * items
+    # On the 870 annotated event items of round 12, model 2026.12.4 (trained without the
+    # archive's headline copies) read 740 from the headline alone (0.851), 2026.12.6 754.
+    # Rounds 13-16 added 331 event items, harder ones, and took them out of the weak labels:
+    # on the 1,201 items 2026.12.7 reads 992 alone (0.826) and 1,097 with the summary (0.913),
+    # a model with the round-12 patterns trained on the same rows 983 and 1,091.
+    assert int(str(share["above_threshold_headline_alone"])) >= 0.82 * items
+    assert int(str(share["above_threshold_with_summary"])) >= 0.905 * items
     assert headline_share(scorer, shared_data_dir / "absent") == {}
 
 
