@@ -558,12 +558,12 @@ PATTERNS: tuple[Pattern, ...] = (
         # Round 13: "Palestinians flee Al Shifa hospital after deadly strike"; "as Israeli
         # military pounds Gaza" (a state's bombardment, no weapon named).
         r"\b(?:deadly|lethal) strike\b(?! (?:workers|action))",
+        r"\b(?:israel|israeli|israel's) (?:military |army |forces |jets |warplanes )?"
+        r"pound(?:s|ed|ing)?\b",
         # Round 16: "after days of strikes", "after Gaza hospital strike".
         r"\b(?:days|weeks|months|nights) of (?:israeli |russian )?(?:strikes|bombardment"
         r"|bombing)\b",
         r"\bgaza (?:hospital |school |camp |church |mosque )?strikes?\b",
-        r"\b(?:israel|israeli|israel's) (?:military |army |forces |jets |warplanes )?"
-        r"pound(?:s|ed|ing)?\b",
         # Round 9: "Russian attack kills five" (a state's attack on a place, no weapon named).
         # Not a ground assault nor a cyber attack ("Russian cyber attacks damaged the grid").
         r"\b(?:russia|russian|russia's) (?:(?!(?:ground|infantry|tank|armou?red|mechani[sz]ed"
@@ -830,16 +830,16 @@ PATTERNS: tuple[Pattern, ...] = (
         # Round 15: "'face-to-face' combat in Gaza", "Russian forces launched multiple attacks",
         # "Russia says it repelled attack in Donetsk".
         r"\b(?:face-to-face|hand-to-hand|close-quarters?|close) combat\b",
-        # Round 16: "forces ... had begun a significant attack".
-        r"\b(?:forces|troops|army) (?:[\w'-]+ ){0,5}(?:launch\w*|began|begun|begins|start\w*)"
-        r" (?:a |an |the )?(?:(?!(?:air|aerial|drone|missile|rocket|cyber|charm|diplomatic|media"
-        r"|legal|pr)\b)[\w'-]+ ){0,2}(?:push|attack|assault|offensive)\b",
         r"\b(?:forces|troops|soldiers) (?:launch\w*|mount\w*|stag\w*) (?:(?!(?:air|aerial|drone"
         r"|missile|rocket|artillery|cyber)\b)[\w'-]+ ){0,2}(?:attacks|assaults?|offensives?"
         r"|counter-?attacks?)\b",
         r"\brepel\w*(?<!defen[cs]es repel)(?<!defen[cs]es repelled) (?:an? |the )?"
         r"(?:(?!(?:air|aerial|drone|missile|rocket|cyber)\b)[\w'-]+ )?"
         r"(?:attacks?|assaults?|offensives?|counter-?attacks?)\b",
+        # Round 16: "forces ... had begun a significant attack".
+        r"\b(?:forces|troops|army) (?:[\w'-]+ ){0,5}(?:launch\w*|began|begun|begins|start\w*)"
+        r" (?:a |an |the )?(?:(?!(?:air|aerial|drone|missile|rocket|cyber|charm|diplomatic|media"
+        r"|legal|pr)\b)[\w'-]+ ){0,2}(?:push|attack|assault|offensive)\b",
         r"\b(?:frontal|infantry|armou?red|amphibious|pre-?dawn|dawn|lightning) (?:assaults?"
         r"|attacks?"
         r"|offensives?)\b",
@@ -874,7 +874,6 @@ PATTERNS: tuple[Pattern, ...] = (
         r" advanc(?:e|es|ed|ing)\b",
         r"\b(?:russia|ukraine|israel|azerbaijan) advances (?:on|in|into|towards?|toward|near"
         r"|around|deeper|further)\b",
-
         # Round 13: "relentless assaults by Russian forces".
         r"\bassaults?(?<!sexual assault)(?<!sexual assaults) by (?:[\w'-]+ ){0,2}(?:forces"
         r"|troops|soldiers|fighters|militants|rebels|insurgents)\b",
