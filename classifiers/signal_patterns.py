@@ -799,8 +799,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\bfight (?:for|over) (?:the )?(?:[\w'-]+ ){0,2}(?:city|town|village)\b",
         # Round 16: "Ukraine battling Russian attacks", "'meat assaults'", "eight settlements
         # recaptured over two weeks of 'offensive actions'", "a hospital caught in fighting".
-        r"\bbattl\w* (?:russian|ukrainian|israeli) (?:attacks|assaults|offensives?|forces"
-        r"|troops)\b",
+        # (Their forces and troops are matched above, as fighting named by its enemy.)
+        r"\bbattl\w* (?:russian|ukrainian|israeli) (?:attacks|assaults|offensives?)\b",
         r"\bmeat (?:assaults?|grinders?|waves?)\b", r"\boffensive actions\b",
         r"\bcaught (?:up )?in (?:the )?(?:fighting|crossfire|clashes)\b",
     ), WAR_CONTEXT),
