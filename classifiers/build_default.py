@@ -565,10 +565,13 @@ PERFORMANCE = [
     "Model 2026.12.7 with the round-16 patterns, two runs, 2026-12-08, session 13, no other "
     "job on the machine: batch 9,637-9,954 articles/s, bare 12,168-12,583/s, 1.26x both; one "
     "at a time 473-586/s; load 0.23-0.39 s, gazetteer 0.26-0.42 s, first score 2.3-2.9 s; RSS "
-    "169-170 MB loaded (+22-23 MB). The machine is slower than in session 12: the round-12 "
-    "patterns scan 10,000 archive texts in 0.325-0.330 s today (0.264 s then), the round-16 "
-    "patterns in 0.335 s (best of 9, experiments/signal_rounds_13_15/scan_time.py), so "
-    "rounds 13-16 cost the scan about 2%.",
+    "169-170 MB loaded (+22-23 MB). Four more runs that day, alternating with model 2026.12.6 "
+    "and its round-12 patterns run from a checkout of its commit (PYTHONPATH=CHECKOUT "
+    "bench/bench_scoring.py --data ../shared/data): 2026.12.7 9,372-10,125 articles/s, "
+    "1.22-1.30x, its pattern stage 0.328-0.341 s; 2026.12.6 10,058-10,265/s, 1.19-1.22x, "
+    "pattern stage 0.320-0.326 s (0.264 s in session 12: the machine is slower that day). "
+    "The round-13 to 16 patterns cost 0.01-0.02 s per 10,000 texts, 3-6% of the pattern "
+    "stage, and bring the ratio from about 1.2x to about 1.26x, one run at the 1.3x target.",
     "Model 2026.12.6 with the round-12 patterns, three runs, 2026-12-07, session 12, no other "
     "job on the machine: batch 9,918-11,112 articles/s, bare 11,656-13,332/s, 1.18-1.20x; one "
     "at a time 430-656/s; load 0.20-0.24 s, gazetteer 0.33-0.54 s, first score 2.6-3.3 s "
